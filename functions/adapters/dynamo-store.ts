@@ -1,0 +1,263 @@
+// The domain's stores over one DynamoDB table (single-table design, keys in docs/data-model.md).
+// Every access is a single-item or batch request: no transactions (dynalite has none, and none are needed).
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type BatchGetCommandOutput,
+  type BatchWriteCommandOutput,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { randomBytes } from 'node:crypto';
+import type {
+  Account,
+  AccountStore,
+  ConnectionRecord,
+  HistoryRecord,
+  MeetingRecord,
+  MeetingSnapshot,
+  MeetingStore,
+  Participant,
+  SecretStore,
+  SignallingStore,
+  StoredChat,
+} from '../domain/ports.js';
+
+type Item = Record<string, unknown>;
+
+/** Key of every item kind, in one place. */
+export const keys = {
+  account: (email: string) => ({ pk: `ACCOUNT#${email.toLowerCase()}`, sk: 'ACCOUNT' }),
+  meeting: (code: string) => ({ pk: `MEETING#${code}`, sk: 'META' }),
+  participant: (code: string, peerId: string) => ({ pk: `MEETING#${code}`, sk: `PEER#${peerId}` }),
+  chat: (code: string, at: number, id: string) => ({ pk: `MEETING#${code}`, sk: `CHAT#${String(at).padStart(15, '0')}#${id}` }),
+  connection: (connectionId: string) => ({ pk: `CONN#${connectionId}`, sk: 'CONN' }),
+  history: (userId: string, code: string) => ({ pk: `USER#${userId}`, sk: `MEETING#${code}` }),
+  secret: () => ({ pk: 'CONFIG', sk: 'TOKEN_SECRET' }),
+};
+
+const isConditionFailure = (e: unknown) =>
+  e instanceof ConditionalCheckFailedException || (e as { name?: string })?.name === 'ConditionalCheckFailedException';
+
+const strip = <T>(item: Item | undefined): T | undefined => {
+  if (!item) return undefined;
+  const { pk: _pk, sk: _sk, ...rest } = item;
+  return rest as T;
+};
+
+export class DynamoStore implements AccountStore, MeetingStore, SignallingStore, SecretStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  // ---- accounts ----
+
+  async createAccount(account: Account): Promise<boolean> {
+    return this.#putIfAbsent({ ...keys.account(account.email), ...account });
+  }
+
+  async findAccount(email: string): Promise<Account | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.account(email) }));
+    return strip<Account>(Item);
+  }
+
+  // ---- meetings ----
+
+  async createMeeting(meeting: MeetingRecord, history: HistoryRecord): Promise<boolean> {
+    if (!(await this.#putIfAbsent({ ...keys.meeting(meeting.code), ...meeting }))) return false;
+    await this.db.send(new PutCommand({ TableName: this.table, Item: historyItem(history) }));
+    return true;
+  }
+
+  async getMeeting(code: string): Promise<MeetingRecord | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.meeting(code) }));
+    return strip<MeetingRecord>(Item);
+  }
+
+  async getMeetings(codes: string[]): Promise<MeetingRecord[]> {
+    const items = await this.#batchGet(codes.map(keys.meeting), false);
+    return items.map((i) => strip<MeetingRecord>(i)!);
+  }
+
+  async listHistory(userId: string): Promise<HistoryRecord[]> {
+    const items = await this.#queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': `USER#${userId}`, ':prefix': 'MEETING#' },
+    });
+    return items.map((i) => ({ userId, code: String(i.code), lastJoinedAt: Number(i.lastJoinedAt) }));
+  }
+
+  // ---- signalling ----
+
+  async enterMeeting(participant: Participant, connection: ConnectionRecord, history?: HistoryRecord): Promise<void> {
+    const items = [participantItem(participant), connectionItem(connection), ...(history ? [historyItem(history)] : [])];
+    await this.#batchWrite(items.map((Item) => ({ PutRequest: { Item } })));
+  }
+
+  async undoEnter(participant: Participant, history?: HistoryRecord): Promise<void> {
+    const doomed = [
+      keys.participant(participant.meeting, participant.peerId),
+      keys.connection(participant.connectionId),
+      ...(history ? [keys.history(history.userId, history.code)] : []),
+    ];
+    await this.#batchWrite(doomed.map((Key) => ({ DeleteRequest: { Key } })));
+  }
+
+  async readMeeting(code: string, chatLimit: number): Promise<MeetingSnapshot> {
+    // Newest first, sort keys descend PEER# > META > CHAT#: participants, the meeting, then recent chat,
+    // so the query can stop once it has enough chat. One strongly consistent read in the usual case.
+    const snapshot: MeetingSnapshot = { participants: [], chat: [] };
+    let start: Item | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `MEETING#${code}` },
+          ScanIndexForward: false,
+          ConsistentRead: true,
+          Limit: chatLimit + 40,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const sk = String(item.sk);
+        if (sk.startsWith('PEER#')) snapshot.participants.push(strip<Participant>(item)!);
+        else if (sk === 'META') snapshot.meeting = strip<MeetingRecord>(item);
+        else if (sk.startsWith('CHAT#') && snapshot.chat.length < chatLimit) snapshot.chat.push(strip<StoredChat>(item)!);
+      }
+      start = page.LastEvaluatedKey;
+    } while (start && snapshot.chat.length < chatLimit);
+    snapshot.chat.reverse();
+    return snapshot;
+  }
+
+  async getConnection(connectionId: string): Promise<ConnectionRecord | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: keys.connection(connectionId), ConsistentRead: true }),
+    );
+    return strip<ConnectionRecord>(Item);
+  }
+
+  async getSenderAndTarget(connectionId: string, meeting: string, targetPeerId: string) {
+    const items = await this.#batchGet([keys.connection(connectionId), keys.participant(meeting, targetPeerId)], true);
+    const find = (pk: string) => items.find((i) => i.pk === pk);
+    return {
+      sender: strip<ConnectionRecord>(find(keys.connection(connectionId).pk)),
+      target: strip<Participant>(find(`MEETING#${meeting}`)),
+    };
+  }
+
+  async removeParticipant(meeting: string, peerId: string, connectionId: string): Promise<boolean> {
+    try {
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: keys.participant(meeting, peerId),
+          ConditionExpression: 'connectionId = :c',
+          ExpressionAttributeValues: { ':c': connectionId },
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
+  }
+
+  async saveConnection(connection: ConnectionRecord): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.table, Item: connectionItem(connection) }));
+  }
+
+  async deleteConnection(connectionId: string): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.table, Key: keys.connection(connectionId) }));
+  }
+
+  async addChat(chat: StoredChat): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.table, Item: { ...keys.chat(chat.meeting, chat.at, chat.id), ...chat } }));
+  }
+
+  async listParticipants(meeting: string): Promise<Participant[]> {
+    const items = await this.#queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': `MEETING#${meeting}`, ':prefix': 'PEER#' },
+      ConsistentRead: true,
+    });
+    return items.map((i) => strip<Participant>(i)!);
+  }
+
+  // ---- secret ----
+
+  async getSecret(create: boolean): Promise<string | undefined> {
+    const read = async () =>
+      (await this.db.send(new GetCommand({ TableName: this.table, Key: keys.secret(), ConsistentRead: true }))).Item
+        ?.secret as string | undefined;
+    const found = await read();
+    if (found || !create) return found;
+    const secret = randomBytes(32).toString('base64url');
+    // Two cold starts may race to create it; the loser reads the winner's.
+    return (await this.#putIfAbsent({ ...keys.secret(), secret })) ? secret : read();
+  }
+
+  // ---- helpers ----
+
+  async #putIfAbsent(Item: Item): Promise<boolean> {
+    try {
+      await this.db.send(new PutCommand({ TableName: this.table, Item, ConditionExpression: 'attribute_not_exists(pk)' }));
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
+  }
+
+  async #queryAll(params: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>): Promise<Item[]> {
+    const items: Item[] = [];
+    let start: Item | undefined;
+    do {
+      const page = await this.db.send(new QueryCommand({ ...params, TableName: this.table, ExclusiveStartKey: start }));
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
+  async #batchGet(allKeys: Item[], consistent: boolean): Promise<Item[]> {
+    const items: Item[] = [];
+    for (let i = 0; i < allKeys.length; i += 100) {
+      let pending: Item[] | undefined = allKeys.slice(i, i + 100);
+      for (let attempt = 0; pending?.length; attempt++) {
+        if (attempt) await backoff(attempt);
+        const out: BatchGetCommandOutput = await this.db.send(
+          new BatchGetCommand({ RequestItems: { [this.table]: { Keys: pending, ConsistentRead: consistent } } }),
+        );
+        items.push(...(out.Responses?.[this.table] ?? []));
+        pending = out.UnprocessedKeys?.[this.table]?.Keys;
+      }
+    }
+    return items;
+  }
+
+  async #batchWrite(requests: NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string]) {
+    let pending = requests;
+    for (let attempt = 0; pending.length; attempt++) {
+      if (attempt) await backoff(attempt);
+      const out: BatchWriteCommandOutput = await this.db.send(
+        new BatchWriteCommand({ RequestItems: { [this.table]: pending } }),
+      );
+      pending = out.UnprocessedItems?.[this.table] ?? [];
+    }
+  }
+}
+
+/** Unprocessed batch items come back under throttling; AWS asks for exponential backoff. */
+const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt * Math.random())));
+
+const participantItem = (p: Participant): Item => ({ ...keys.participant(p.meeting, p.peerId), ...p });
+const connectionItem = (c: ConnectionRecord): Item => ({ ...keys.connection(c.connectionId), ...c });
+const historyItem = (h: HistoryRecord): Item => ({ ...keys.history(h.userId, h.code), ...h });

@@ -1,0 +1,56 @@
+// Accounts and guests: registration, sign-in, guest names. Passwords are hashed with bcrypt; emails are
+// unique regardless of case (stored lower-cased, shown as typed).
+import bcrypt from 'bcryptjs';
+import type { AuthResponse, GuestRequest, LoginRequest, RegisterRequest, User } from '../protocol/index.js';
+import { DomainError } from './errors.js';
+import { newId } from './ids.js';
+import type { AccountStore, Clock } from './ports.js';
+import type { TokenService } from './tokens.js';
+
+export class Accounts {
+  // Compared against when the email is unknown, so a wrong email takes as long as a wrong password.
+  #dummyHash?: Promise<string>;
+
+  constructor(
+    private readonly store: AccountStore,
+    private readonly tokens: TokenService,
+    private readonly clock: Clock,
+    private readonly bcryptCost: number,
+  ) {}
+
+  async register(req: RegisterRequest): Promise<AuthResponse> {
+    const email = req.email.trim();
+    const passwordHash = await bcrypt.hash(req.password, this.bcryptCost);
+    const account = { userId: newId('u_'), email, name: req.name, passwordHash, createdAt: this.clock.now() };
+    if (!(await this.store.createAccount(account))) {
+      throw new DomainError('email-taken', 'An account with this email already exists. Sign in instead.');
+    }
+    return this.#session({ id: account.userId, name: account.name, email, guest: false });
+  }
+
+  async login(req: LoginRequest): Promise<AuthResponse> {
+    const account = await this.store.findAccount(req.email.trim());
+    const ok = await bcrypt.compare(req.password, account?.passwordHash ?? (await this.#dummy()));
+    if (!account || !ok) throw new DomainError('invalid-credentials', 'Wrong email or password.');
+    return this.#session({ id: account.userId, name: account.name, email: account.email, guest: false });
+  }
+
+  #dummy(): Promise<string> {
+    this.#dummyHash ??= bcrypt.hash('not a password', this.bcryptCost);
+    return this.#dummyHash;
+  }
+
+  guest(req: GuestRequest): Promise<AuthResponse> {
+    return this.#session({ id: newId('g_'), name: req.name, guest: true });
+  }
+
+  async #session(user: User): Promise<AuthResponse> {
+    const token = await this.tokens.issue({
+      userId: user.id,
+      name: user.name,
+      guest: user.guest,
+      ...(user.email ? { email: user.email } : {}),
+    });
+    return { token, user };
+  }
+}

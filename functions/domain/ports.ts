@@ -1,0 +1,117 @@
+// The interfaces the domain needs from the outside world. DynamoDB and API Gateway implement them in
+// adapters/; the domain never imports AWS. Everything here is plain data.
+
+export interface Account {
+  userId: string;
+  email: string;
+  name: string;
+  passwordHash: string;
+  createdAt: number;
+}
+
+export interface MeetingRecord {
+  code: string;
+  title: string;
+  hostId: string;
+  hostName: string;
+  createdAt: number;
+}
+
+/** Someone in a meeting: one per browser tab (peer), wherever its socket currently is (connection). */
+export interface Participant {
+  meeting: string;
+  peerId: string;
+  connectionId: string;
+  userId: string;
+  name: string;
+  guest: boolean;
+  joinedAt: number;
+  /** Epoch seconds after which the record is stale (DynamoDB TTL deletes it later). */
+  expiresAt: number;
+}
+
+/** What a live WebSocket connection is doing; written on join, so a connection that never joins costs nothing. */
+export interface ConnectionRecord {
+  connectionId: string;
+  userId: string;
+  name: string;
+  guest: boolean;
+  meeting?: string;
+  peerId?: string;
+  expiresAt: number;
+}
+
+export interface StoredChat {
+  meeting: string;
+  id: string;
+  from: string;
+  name: string;
+  text: string;
+  at: number;
+}
+
+/** A line of a signed-in user's meeting history; whether they host is read off the meeting. */
+export interface HistoryRecord {
+  userId: string;
+  code: string;
+  lastJoinedAt: number;
+}
+
+/** A meeting as one strongly consistent read sees it: its record, who is in it, its recent chat (oldest first). */
+export interface MeetingSnapshot {
+  meeting?: MeetingRecord;
+  participants: Participant[];
+  chat: StoredChat[];
+}
+
+export interface AccountStore {
+  /** Creates the account unless one exists for this email (any case); returns false when taken. */
+  createAccount(account: Account): Promise<boolean>;
+  findAccount(email: string): Promise<Account | undefined>;
+}
+
+export interface MeetingStore {
+  createMeeting(meeting: MeetingRecord, history: HistoryRecord): Promise<boolean>;
+  getMeeting(code: string): Promise<MeetingRecord | undefined>;
+  getMeetings(codes: string[]): Promise<MeetingRecord[]>;
+  listHistory(userId: string): Promise<HistoryRecord[]>;
+}
+
+export interface SignallingStore {
+  /** One write request: the participant, its connection, and (for accounts) a history line. */
+  enterMeeting(participant: Participant, connection: ConnectionRecord, history?: HistoryRecord): Promise<void>;
+  /** One strongly consistent query over the meeting: record, participants, last `chatLimit` messages. */
+  readMeeting(code: string, chatLimit: number): Promise<MeetingSnapshot>;
+  /** Undoes enterMeeting for a join that turned out to be refused. */
+  undoEnter(participant: Participant, history?: HistoryRecord): Promise<void>;
+  getConnection(connectionId: string): Promise<ConnectionRecord | undefined>;
+  /** One read request: the sender's connection and the target participant. */
+  getSenderAndTarget(
+    connectionId: string,
+    meeting: string,
+    targetPeerId: string,
+  ): Promise<{ sender?: ConnectionRecord; target?: Participant }>;
+  /** Removes the participant only if it is still on this connection (a resumed peer has moved on). */
+  removeParticipant(meeting: string, peerId: string, connectionId: string): Promise<boolean>;
+  saveConnection(connection: ConnectionRecord): Promise<void>;
+  deleteConnection(connectionId: string): Promise<void>;
+  addChat(chat: StoredChat): Promise<void>;
+  listParticipants(meeting: string): Promise<Participant[]>;
+}
+
+export type SendResult = 'sent' | 'gone';
+
+/** Delivers one message to one WebSocket connection. */
+export interface MessageSender {
+  send(connectionId: string, message: unknown): Promise<SendResult>;
+}
+
+export interface SecretStore {
+  /** The token-signing secret, created once if `create` and none exists yet. */
+  getSecret(create: boolean): Promise<string | undefined>;
+}
+
+export interface Clock {
+  now(): number;
+}
+export const systemClock: Clock = { now: () => Date.now() };

@@ -1,0 +1,206 @@
+// The rules of a meeting's signalling: who may join, whom a signal may reach, who hears a chat message,
+// and what the others are told when someone leaves or vanishes. Knows nothing of AWS: it works through
+// a SignallingStore (DynamoDB) and a MessageSender (API Gateway's @connections).
+import type { ChatAction, JoinAction, PeerInfo, ServerMessage, SignalAction } from '../protocol/index.js';
+import { CHAT_HISTORY_SIZE, MAX_CONNECTION_MS } from '../protocol/index.js';
+import { DomainError, meetingNotFound } from './errors.js';
+import { meetingOfPeer, newId, newPeerId } from './ids.js';
+import { normalizeCode } from './meetings.js';
+import type { Clock, ConnectionRecord, MessageSender, Participant, SignallingStore } from './ports.js';
+import type { TokenService } from './tokens.js';
+
+/** Who sent a WebSocket message, as the `$connect` authorizer established it. */
+export interface Caller {
+  connectionId: string;
+  userId: string;
+  name: string;
+  guest: boolean;
+}
+
+export interface SignallingOptions {
+  maxParticipants: number;
+}
+
+/** API Gateway cuts a socket after 2 h; past that (plus slack) a record whose $disconnect never came is stale. */
+const RECORD_LIFETIME_S = MAX_CONNECTION_MS / 1000 + 300;
+
+const notInMeeting = () => new DomainError('not-in-meeting', 'Join a meeting first.');
+const peerNotFound = () => new DomainError('peer-not-found', 'That participant is not in your meeting.');
+
+export class Signalling {
+  constructor(
+    private readonly store: SignallingStore,
+    private readonly sender: MessageSender,
+    private readonly tokens: TokenService,
+    private readonly clock: Clock,
+    private readonly options: SignallingOptions,
+  ) {}
+
+  /**
+   * Write, then read, then notify: each joiner's strongly consistent read follows its own write, so of any
+   * two people joining at once at least one sees the other and tells them; nobody is missed.
+   */
+  async join(caller: Caller, msg: JoinAction): Promise<void> {
+    const code = normalizeCode(msg.meeting);
+    if (!code) throw meetingNotFound(msg.meeting);
+    const now = this.clock.now();
+    const peerId = (await this.#resumablePeer(caller, code, msg.resume)) ?? newPeerId(code);
+    const expiresAt = Math.floor(now / 1000) + RECORD_LIFETIME_S;
+    const participant: Participant = {
+      meeting: code,
+      peerId,
+      connectionId: caller.connectionId,
+      userId: caller.userId,
+      name: caller.name,
+      guest: caller.guest,
+      joinedAt: now,
+      expiresAt,
+    };
+    const connection: ConnectionRecord = { ...callerRecord(caller, expiresAt), meeting: code, peerId };
+    const history = caller.guest ? undefined : { userId: caller.userId, code, lastJoinedAt: now };
+
+    await this.store.enterMeeting(participant, connection, history);
+    const snapshot = await this.store.readMeeting(code, CHAT_HISTORY_SIZE);
+    const others = snapshot.participants.filter((p) => p.peerId !== peerId && this.#live(p));
+    const refusal = !snapshot.meeting
+      ? meetingNotFound(msg.meeting)
+      : others.length >= this.options.maxParticipants
+        ? new DomainError('meeting-full', `This meeting is full (${this.options.maxParticipants} people). Try again later.`)
+        : undefined;
+    if (refusal || !snapshot.meeting) {
+      await this.store.undoEnter(participant, history);
+      throw refusal;
+    }
+
+    const joined: ServerMessage = {
+      type: 'joined',
+      self: { id: peerId, name: caller.name },
+      peers: others.map(peerInfo),
+      meeting: { code, title: snapshot.meeting.title },
+      chat: snapshot.chat.map(({ id, from, name, text, at }) => ({ type: 'chat', id, from, name, text, at })),
+      resumeKey: await this.tokens.mac('resume', peerId, caller.userId),
+    };
+    if ((await this.sender.send(caller.connectionId, joined)) === 'gone') {
+      await this.#evict(participant);
+      return;
+    }
+    await this.#sendAll(others, { type: 'peer-joined', peer: peerInfo(participant) });
+  }
+
+  /** Relays SDP and ICE between two participants of the same meeting; one read, no write. */
+  async relay(caller: Caller, msg: SignalAction): Promise<void> {
+    const meeting = meetingOfPeer(msg.to);
+    const { sender, target } = meeting
+      ? await this.store.getSenderAndTarget(caller.connectionId, meeting, msg.to)
+      : { sender: await this.store.getConnection(caller.connectionId), target: undefined };
+    if (!sender?.meeting || !sender.peerId) throw notInMeeting();
+    if (!target || target.meeting !== sender.meeting || !this.#live(target)) throw peerNotFound();
+    await this.#sendOrEvict(target, { type: 'signal', from: sender.peerId, data: msg.data });
+  }
+
+  /** Stores a chat message and delivers it to everyone in the meeting, the sender included. */
+  async chat(caller: Caller, msg: ChatAction): Promise<void> {
+    const connection = await this.store.getConnection(caller.connectionId);
+    if (!connection?.meeting || !connection.peerId) throw notInMeeting();
+    const chat = {
+      meeting: connection.meeting,
+      id: newId('c_', 9),
+      from: connection.peerId,
+      name: connection.name,
+      text: msg.text,
+      at: this.clock.now(),
+    };
+    await this.store.addChat(chat);
+    const participants = await this.#participants(connection.meeting);
+    if (!participants.some((p) => p.connectionId === caller.connectionId)) {
+      await this.sender.send(caller.connectionId, toChatMessage(chat));
+    }
+    await this.#sendAll(participants, toChatMessage(chat));
+  }
+
+  async leave(caller: Caller): Promise<void> {
+    const connection = await this.store.getConnection(caller.connectionId);
+    if (!connection?.meeting || !connection.peerId) throw notInMeeting();
+    const { meeting, peerId } = connection;
+    await this.store.saveConnection({ ...callerRecord(caller, connection.expiresAt) });
+    if (await this.store.removeParticipant(meeting, peerId, caller.connectionId)) {
+      await this.#broadcast(meeting, { type: 'peer-left', id: peerId, reason: 'left' });
+    }
+  }
+
+  /** The socket closed (or API Gateway says it is gone): forget it and tell its meeting. */
+  async disconnect(connectionId: string): Promise<void> {
+    const connection = await this.store.getConnection(connectionId);
+    if (!connection) return;
+    await this.store.deleteConnection(connectionId);
+    if (connection.meeting && connection.peerId) {
+      await this.#removeAndTell({ meeting: connection.meeting, peerId: connection.peerId, connectionId });
+    }
+  }
+
+  async ping(caller: Caller): Promise<void> {
+    await this.sender.send(caller.connectionId, { type: 'pong' });
+  }
+
+  /** Tells the sender what went wrong with its message. */
+  async reject(connectionId: string, error: DomainError, action?: string): Promise<void> {
+    await this.sender.send(connectionId, {
+      type: 'error',
+      code: error.code,
+      message: error.message,
+      ...(action ? { action } : {}),
+    });
+  }
+
+  /** A tab reconnecting after its socket dropped keeps its peer id if it proves it had it. */
+  async #resumablePeer(caller: Caller, code: string, resume: JoinAction['resume']): Promise<string | undefined> {
+    if (!resume || meetingOfPeer(resume.peer) !== code) return undefined;
+    return (await this.tokens.checkMac(resume.key, 'resume', resume.peer, caller.userId)) ? resume.peer : undefined;
+  }
+
+  #live(p: Participant): boolean {
+    return p.expiresAt * 1000 > this.clock.now();
+  }
+
+  async #participants(meeting: string): Promise<Participant[]> {
+    return (await this.store.listParticipants(meeting)).filter((p) => this.#live(p));
+  }
+
+  async #broadcast(meeting: string, message: ServerMessage): Promise<void> {
+    await this.#sendAll(await this.#participants(meeting), message);
+  }
+
+  async #sendAll(participants: Participant[], message: ServerMessage): Promise<void> {
+    await Promise.all(participants.map((p) => this.#sendOrEvict(p, message)));
+  }
+
+  async #sendOrEvict(target: Participant, message: ServerMessage): Promise<void> {
+    if ((await this.sender.send(target.connectionId, message)) === 'gone') await this.#evict(target);
+  }
+
+  /** A 410 from API Gateway: the target's socket is gone though its $disconnect never reached us. */
+  async #evict(p: Pick<Participant, 'meeting' | 'peerId' | 'connectionId'>): Promise<void> {
+    await this.store.deleteConnection(p.connectionId);
+    await this.#removeAndTell(p);
+  }
+
+  async #removeAndTell(p: Pick<Participant, 'meeting' | 'peerId' | 'connectionId'>): Promise<void> {
+    // Only the call that actually removes the record tells the others, so each departure is told once,
+    // and a peer that already resumed on a new socket is not reported gone.
+    if (await this.store.removeParticipant(p.meeting, p.peerId, p.connectionId)) {
+      await this.#broadcast(p.meeting, { type: 'peer-left', id: p.peerId, reason: 'disconnected' });
+    }
+  }
+}
+
+function callerRecord(caller: Caller, expiresAt: number): ConnectionRecord {
+  return { connectionId: caller.connectionId, userId: caller.userId, name: caller.name, guest: caller.guest, expiresAt };
+}
+
+function peerInfo(p: Participant): PeerInfo {
+  return { id: p.peerId, name: p.name, guest: p.guest, joinedAt: p.joinedAt };
+}
+
+function toChatMessage(c: { id: string; from: string; name: string; text: string; at: number }): ServerMessage {
+  return { type: 'chat', id: c.id, from: c.from, name: c.name, text: c.text, at: c.at };
+}

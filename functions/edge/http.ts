@@ -1,0 +1,65 @@
+// The HTTP API edge: turns a payload-2.0 event into a call on the domain and its result (or DomainError)
+// into a JSON response. Every error has the shape { error: { code, message } }.
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type * as v from 'valibot';
+import { DomainError } from '../domain/errors.js';
+import type { TokenClaims } from '../domain/tokens.js';
+import { services } from '../adapters/services.js';
+import { parseJson, validate } from './validate.js';
+
+export interface HttpRequest {
+  /** The JSON body, validated; throws 400 for malformed JSON or a wrong shape. */
+  body<S extends v.GenericSchema>(schema: S): v.InferOutput<S>;
+  /** The signed-in user (or guest) from `Authorization: Bearer`; throws 401 otherwise. */
+  user(): Promise<TokenClaims>;
+  pathParameter(name: string): string;
+}
+
+export interface HttpResult {
+  status: number;
+  body: unknown;
+}
+
+const STATUS: Record<string, number> = {
+  'bad-json': 400,
+  'invalid-request': 400,
+  unauthorized: 401,
+  'invalid-credentials': 401,
+  'email-taken': 409,
+  'meeting-not-found': 404,
+  'not-found': 404,
+};
+
+export function httpHandler(run: (request: HttpRequest) => Promise<HttpResult>) {
+  return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+    const request: HttpRequest = {
+      body: (schema) => {
+        const raw = event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+        return validate(schema, parseJson(raw), 'invalid-request');
+      },
+      user: () => services.tokens().verify(bearer(event.headers?.authorization)),
+      pathParameter: (name) => decodeURIComponent(event.pathParameters?.[name] ?? ''),
+    };
+    try {
+      const result = await run(request);
+      return json(result.status, result.body);
+    } catch (e) {
+      if (e instanceof DomainError) return json(STATUS[e.code] ?? 400, { error: { code: e.code, message: e.message } });
+      console.error('unexpected error', e);
+      return json(500, { error: { code: 'internal', message: 'Something went wrong on our side. Try again.' } });
+    }
+  };
+}
+
+function bearer(header: string | undefined): string | undefined {
+  const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+  return match?.[1];
+}
+
+function json(statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+    body: JSON.stringify(body),
+  };
+}

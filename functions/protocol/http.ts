@@ -1,0 +1,91 @@
+// The HTTP API (accounts, meetings) and /config.json: request bodies validated on the server,
+// response shapes typed for the client. Errors are always `{ error: { code, message } }`.
+import * as v from 'valibot';
+import {
+  MAX_EMAIL_LENGTH,
+  MAX_NAME_LENGTH,
+  MAX_PASSWORD_LENGTH,
+  MAX_TITLE_LENGTH,
+  MIN_PASSWORD_LENGTH,
+} from './limits.js';
+
+const name = v.pipe(v.string(), v.trim(), v.minLength(1, 'Enter a name.'), v.maxLength(MAX_NAME_LENGTH, `A name has at most ${MAX_NAME_LENGTH} characters.`));
+const email = v.pipe(v.string(), v.trim(), v.maxLength(MAX_EMAIL_LENGTH), v.email('Enter a valid email address.'));
+const password = v.pipe(
+  v.string(),
+  v.minLength(MIN_PASSWORD_LENGTH, `A password has at least ${MIN_PASSWORD_LENGTH} characters.`),
+  v.maxLength(MAX_PASSWORD_LENGTH, `A password has at most ${MAX_PASSWORD_LENGTH} characters.`),
+);
+
+export const RegisterRequest = v.object({ email, password, name });
+export const LoginRequest = v.object({ email, password: v.pipe(v.string(), v.minLength(1, 'Enter your password.')) });
+export const GuestRequest = v.object({ name });
+export const CreateMeetingRequest = v.object({
+  title: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(MAX_TITLE_LENGTH, `A title has at most ${MAX_TITLE_LENGTH} characters.`))),
+});
+export type RegisterRequest = v.InferOutput<typeof RegisterRequest>;
+export type LoginRequest = v.InferOutput<typeof LoginRequest>;
+export type GuestRequest = v.InferOutput<typeof GuestRequest>;
+export type CreateMeetingRequest = v.InferOutput<typeof CreateMeetingRequest>;
+
+export interface User {
+  id: string;
+  name: string;
+  /** Absent for guests. */
+  email?: string;
+  guest: boolean;
+}
+export interface AuthResponse {
+  token: string;
+  user: User;
+}
+export interface Meeting {
+  code: string;
+  title: string;
+  hostId: string;
+  hostName: string;
+  createdAt: number;
+}
+export interface MeetingResponse {
+  meeting: Meeting;
+}
+/** One line of a signed-in user's history: a meeting they created or joined. */
+export interface MeetingHistoryEntry {
+  code: string;
+  title: string;
+  role: 'host' | 'participant';
+  createdAt: number;
+  lastJoinedAt: number;
+}
+export interface MeetingsResponse {
+  meetings: MeetingHistoryEntry[];
+}
+export interface IceServer {
+  urls: string | string[];
+  username?: string;
+  credential?: string;
+}
+export interface IceServersResponse {
+  iceServers: IceServer[];
+}
+/** Served as /config.json next to the web client; relative URLs are resolved against the page. */
+export interface ClientConfig {
+  apiUrl: string;
+  wsUrl: string;
+  iceServers: IceServer[];
+}
+
+export const HTTP_ERROR_CODES = [
+  'bad-json',
+  'invalid-request',
+  'unauthorized',
+  'invalid-credentials',
+  'email-taken',
+  'meeting-not-found',
+  'not-found',
+  'internal',
+] as const;
+export type HttpErrorCode = (typeof HTTP_ERROR_CODES)[number];
+export interface ErrorBody {
+  error: { code: HttpErrorCode; message: string };
+}

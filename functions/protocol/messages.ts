@@ -1,0 +1,143 @@
+// The WebSocket protocol: every message on the wire, as tagged unions validated on receipt.
+// Imported by the Lambda handlers and by the web client, so both sides agree by construction.
+// Client -> server messages carry `action` (API Gateway routes on it); server -> client carry `type`.
+import * as v from 'valibot';
+import { MAX_CHAT_LENGTH, MAX_NAME_LENGTH, MAX_TITLE_LENGTH } from './limits.js';
+
+const id = v.pipe(v.string(), v.minLength(1), v.maxLength(200));
+
+// ---- client -> server ----
+
+export const JoinAction = v.object({
+  action: v.literal('join'),
+  meeting: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+  /** Reclaims the peer id of an earlier connection of this tab after a reconnect (see docs/protocol.md). */
+  resume: v.optional(v.object({ peer: id, key: id })),
+});
+export const SignalAction = v.object({
+  action: v.literal('signal'),
+  to: id,
+  data: v.record(v.string(), v.unknown()),
+});
+export const ChatAction = v.object({
+  action: v.literal('chat'),
+  text: v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_CHAT_LENGTH)),
+});
+export const LeaveAction = v.object({ action: v.literal('leave') });
+export const PingAction = v.object({ action: v.literal('ping') });
+
+export const ClientMessage = v.variant('action', [JoinAction, SignalAction, ChatAction, LeaveAction, PingAction]);
+export type ClientMessage = v.InferOutput<typeof ClientMessage>;
+export type JoinAction = v.InferOutput<typeof JoinAction>;
+export type SignalAction = v.InferOutput<typeof SignalAction>;
+export type ChatAction = v.InferOutput<typeof ChatAction>;
+export type Action = ClientMessage['action'];
+export const ACTIONS = ['join', 'signal', 'chat', 'leave', 'ping'] as const satisfies readonly Action[];
+
+// ---- server -> client ----
+
+export const PeerInfo = v.object({
+  id,
+  name: v.pipe(v.string(), v.maxLength(MAX_NAME_LENGTH)),
+  guest: v.boolean(),
+  joinedAt: v.number(),
+});
+export type PeerInfo = v.InferOutput<typeof PeerInfo>;
+
+export const ChatMessage = v.object({
+  type: v.literal('chat'),
+  id,
+  from: id,
+  name: v.string(),
+  text: v.string(),
+  at: v.number(),
+});
+export type ChatMessage = v.InferOutput<typeof ChatMessage>;
+
+export const MeetingSummary = v.object({ code: v.string(), title: v.pipe(v.string(), v.maxLength(MAX_TITLE_LENGTH)) });
+
+export const JoinedMessage = v.object({
+  type: v.literal('joined'),
+  self: v.object({ id, name: v.string() }),
+  peers: v.array(PeerInfo),
+  meeting: MeetingSummary,
+  chat: v.array(ChatMessage),
+  /** Secret that lets this tab reclaim `self.id` after its socket drops (`join.resume`). */
+  resumeKey: v.string(),
+});
+export const PeerJoinedMessage = v.object({ type: v.literal('peer-joined'), peer: PeerInfo });
+export const PeerLeftMessage = v.object({
+  type: v.literal('peer-left'),
+  id,
+  /**
+   * `left`: they chose to go. `disconnected`: their signalling socket closed; their media may still flow and
+   * they may come back with the same id (join.resume), so a client can keep the tile for a short grace period.
+   */
+  reason: v.optional(v.picklist(['left', 'disconnected'])),
+});
+export const SignalMessage = v.object({
+  type: v.literal('signal'),
+  from: id,
+  data: v.record(v.string(), v.unknown()),
+});
+export const PongMessage = v.object({ type: v.literal('pong') });
+
+export const ERROR_CODES = [
+  'bad-json', // the frame is not JSON
+  'unknown-action', // `action` missing or not one we know
+  'invalid-message', // a known action with wrong or missing fields
+  'too-large', // over MAX_MESSAGE_BYTES (API Gateway itself closes with 1009)
+  'meeting-not-found',
+  'meeting-full',
+  'not-in-meeting', // signal/chat/leave before join
+  'peer-not-found', // signal to someone not in your meeting
+  'internal',
+] as const;
+export type SocketErrorCode = (typeof ERROR_CODES)[number];
+
+export const ErrorMessage = v.object({
+  type: v.literal('error'),
+  code: v.picklist(ERROR_CODES),
+  message: v.string(),
+  /** The action that failed, when known, so a client can tell which request it answers. */
+  action: v.optional(v.string()),
+});
+
+export const ServerMessage = v.variant('type', [
+  JoinedMessage,
+  PeerJoinedMessage,
+  PeerLeftMessage,
+  SignalMessage,
+  ChatMessage,
+  PongMessage,
+  ErrorMessage,
+]);
+export type ServerMessage = v.InferOutput<typeof ServerMessage>;
+export type JoinedMessage = v.InferOutput<typeof JoinedMessage>;
+export type PeerJoinedMessage = v.InferOutput<typeof PeerJoinedMessage>;
+export type PeerLeftMessage = v.InferOutput<typeof PeerLeftMessage>;
+export type SignalMessage = v.InferOutput<typeof SignalMessage>;
+export type ErrorMessage = v.InferOutput<typeof ErrorMessage>;
+
+/**
+ * What peers put in `signal.data`. The server relays it untouched; the web client validates it.
+ * Candidates travel in batches to cut the number of (billed) messages.
+ */
+export const SignalPayload = v.object({
+  description: v.optional(
+    v.object({ type: v.picklist(['offer', 'answer', 'pranswer', 'rollback']), sdp: v.optional(v.string()) }),
+  ),
+  candidates: v.optional(
+    v.array(
+      v.object({
+        candidate: v.optional(v.string()),
+        sdpMid: v.optional(v.nullable(v.string())),
+        sdpMLineIndex: v.optional(v.nullable(v.number())),
+        usernameFragment: v.optional(v.nullable(v.string())),
+      }),
+    ),
+  ),
+  /** Free-form per-peer state (mute, camera, screen share) that rides the same relay. */
+  state: v.optional(v.record(v.string(), v.unknown())),
+});
+export type SignalPayload = v.InferOutput<typeof SignalPayload>;

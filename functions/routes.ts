@@ -1,0 +1,94 @@
+// The one route table. The local gateway (local/) and the CDK stack (infra/) both read it, so a route
+// exists in both or in neither. `handler` names a module functions/handlers/<handler>.ts that exports `handler`.
+
+export interface WebSocketRoute {
+  /** API Gateway route key: `$connect`, `$disconnect`, `$default`, or the value of `action`. */
+  routeKey: string;
+  handler: string;
+}
+export interface HttpRoute {
+  method: 'GET' | 'POST';
+  /** Path in API Gateway syntax; `{name}` is a path parameter. */
+  path: string;
+  handler: string;
+}
+
+/** Runs before `$connect`; reads the token from this query-string parameter. */
+export const webSocketAuthorizer = { handler: 'ws-authorize', tokenQueryParameter: 'token' } as const;
+
+/** API Gateway picks a route by this expression over the JSON body. */
+export const routeSelectionExpression = '$request.body.action';
+
+export const webSocketRoutes: readonly WebSocketRoute[] = [
+  { routeKey: '$connect', handler: 'ws-connect' },
+  { routeKey: '$disconnect', handler: 'ws-disconnect' },
+  { routeKey: '$default', handler: 'ws-default' },
+  { routeKey: 'join', handler: 'ws-join' },
+  { routeKey: 'signal', handler: 'ws-signal' },
+  { routeKey: 'chat', handler: 'ws-chat' },
+  { routeKey: 'leave', handler: 'ws-leave' },
+  { routeKey: 'ping', handler: 'ws-ping' },
+];
+
+export const httpRoutes: readonly HttpRoute[] = [
+  { method: 'POST', path: '/auth/register', handler: 'http-register' },
+  { method: 'POST', path: '/auth/login', handler: 'http-login' },
+  { method: 'POST', path: '/auth/guest', handler: 'http-guest' },
+  { method: 'POST', path: '/meetings', handler: 'http-create-meeting' },
+  { method: 'GET', path: '/meetings', handler: 'http-list-meetings' },
+  { method: 'GET', path: '/meetings/{code}', handler: 'http-get-meeting' },
+  { method: 'GET', path: '/ice-servers', handler: 'http-ice-servers' },
+];
+
+/** Every handler module, once: the authorizer and each route's handler. */
+export const allHandlers: readonly string[] = [
+  webSocketAuthorizer.handler,
+  ...webSocketRoutes.map((r) => r.handler),
+  ...httpRoutes.map((r) => r.handler),
+];
+
+/**
+ * Environment every handler reads (through adapters/env.ts). The CDK stack sets these; the local stack too.
+ * TABLE_NAME: the DynamoDB table. BCRYPT_COST: password hashing cost. TOKEN_TTL_SECONDS: token lifetime.
+ * STUN_URLS / TURN_URLS / TURN_SECRET: ICE servers handed to browsers. MAX_PARTICIPANTS: meeting size cap.
+ */
+export const handlerEnvironment = [
+  'TABLE_NAME',
+  'BCRYPT_COST',
+  'TOKEN_TTL_SECONDS',
+  'STUN_URLS',
+  'TURN_URLS',
+  'TURN_SECRET',
+  'MAX_PARTICIPANTS',
+] as const;
+
+/** DynamoDB actions a handler may call. The CDK stack grants exactly these, per function. */
+export type TableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query' | 'BatchGetItem' | 'BatchWriteItem';
+
+export interface HandlerAccess {
+  table: readonly TableAction[];
+  /** Sends to WebSocket clients through the @connections management API. */
+  postsToConnections: boolean;
+}
+
+// Token checks read the signing secret (GetItem); handlers that issue tokens may create it once (PutItem).
+// Sending to a connection that is gone (410) removes it and tells its meeting: DeleteItem + Query.
+const relay: readonly TableAction[] = ['GetItem', 'DeleteItem', 'Query'];
+export const handlerAccess: Readonly<Record<string, HandlerAccess>> = {
+  'ws-authorize': { table: ['GetItem'], postsToConnections: false },
+  'ws-connect': { table: [], postsToConnections: false },
+  'ws-disconnect': { table: relay, postsToConnections: true },
+  'ws-default': { table: [], postsToConnections: true },
+  'ws-join': { table: [...relay, 'BatchWriteItem'], postsToConnections: true },
+  'ws-signal': { table: [...relay, 'BatchGetItem'], postsToConnections: true },
+  'ws-chat': { table: [...relay, 'PutItem'], postsToConnections: true },
+  'ws-leave': { table: [...relay, 'PutItem'], postsToConnections: true },
+  'ws-ping': { table: [], postsToConnections: true },
+  'http-register': { table: ['GetItem', 'PutItem'], postsToConnections: false },
+  'http-login': { table: ['GetItem', 'PutItem'], postsToConnections: false },
+  'http-guest': { table: ['GetItem', 'PutItem'], postsToConnections: false },
+  'http-create-meeting': { table: ['GetItem', 'PutItem'], postsToConnections: false },
+  'http-list-meetings': { table: ['GetItem', 'Query', 'BatchGetItem'], postsToConnections: false },
+  'http-get-meeting': { table: ['GetItem'], postsToConnections: false },
+  'http-ice-servers': { table: ['GetItem'], postsToConnections: false },
+};

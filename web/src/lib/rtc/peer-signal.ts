@@ -1,0 +1,37 @@
+// What one peer puts in `signal.data` for another, on top of the shared protocol's SignalPayload:
+// a sequence number on descriptions (see DescriptionSequencer) and the sender's media state
+// (mic, camera, screen share), which rides `state` so the other side can show indicators.
+import * as v from 'valibot';
+import { SignalPayload } from '$protocol';
+
+export const PeerSignal = v.object({
+  ...SignalPayload.entries,
+  /** Numbers descriptions per link so the receiver can undo reordering. */
+  seq: v.optional(v.number()),
+});
+export type PeerSignal = v.InferOutput<typeof PeerSignal>;
+
+export interface PeerMediaState {
+  /** Bumped on every change so a late, older state never overwrites a newer one. */
+  rev: number;
+  audio: boolean;
+  video: boolean;
+  /** Id of the MediaStream the screen share is sent in, or null when not sharing. */
+  screen: string | null;
+}
+
+export const INITIAL_MEDIA_STATE: PeerMediaState = { rev: 0, audio: false, video: false, screen: null };
+
+/** Reads a peer's `state` leniently: unknown or malformed fields keep their defaults. */
+export function readMediaState(state: Record<string, unknown>): PeerMediaState {
+  return {
+    rev: typeof state.rev === 'number' ? state.rev : 0,
+    audio: state.audio === true,
+    video: state.video === true,
+    screen: typeof state.screen === 'string' ? state.screen : null,
+  };
+}
+
+export function mediaStateToWire(state: PeerMediaState): Record<string, unknown> {
+  return { rev: state.rev, audio: state.audio, video: state.video, screen: state.screen };
+}

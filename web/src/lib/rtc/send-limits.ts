@@ -1,0 +1,27 @@
+// How hard each sender may push, by how many peers it sends to. In a mesh the upload is
+// (peers x per-peer bitrate), so per-peer caps fall as the meeting grows: a 6-person meeting sends
+// five copies of the camera. Figures start from libwebrtc's own defaults (360p ~700 kbps).
+
+export interface SendLimit {
+  maxBitrate: number;
+  scaleResolutionDownBy?: number;
+  maxFramerate?: number;
+}
+
+export function cameraLimit(peerCount: number): SendLimit {
+  if (peerCount <= 1) return { maxBitrate: 1_200_000, scaleResolutionDownBy: 1 };
+  if (peerCount <= 3) return { maxBitrate: 600_000, scaleResolutionDownBy: 1 };
+  if (peerCount <= 5) return { maxBitrate: 350_000, scaleResolutionDownBy: 1.5 };
+  return { maxBitrate: 220_000, scaleResolutionDownBy: 2, maxFramerate: 20 };
+}
+
+/** Screens keep their resolution (text must stay legible); frame rate and bitrate give way instead. */
+export function screenLimit(peerCount: number): SendLimit {
+  if (peerCount <= 1) return { maxBitrate: 2_500_000, maxFramerate: 30 };
+  if (peerCount <= 3) return { maxBitrate: 1_500_000, maxFramerate: 15 };
+  return { maxBitrate: 800_000, maxFramerate: 10 };
+}
+
+export function audioLimit(_peerCount: number): SendLimit {
+  return { maxBitrate: 48_000 };
+}
