@@ -41,6 +41,7 @@ export class WebSocketGateway {
   readonly #wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   readonly #connections = new Map<string, Connection>();
   readonly #pending = new Set<Promise<unknown>>();
+  readonly #silenced = new Set<string>();
 
   constructor(private readonly options: WebSocketGatewayOptions = {}) {}
 
@@ -53,6 +54,15 @@ export class WebSocketGateway {
     const connection = this.#connections.get(connectionId);
     connection?.socket.close(code, reason);
     return !!connection;
+  }
+
+  /**
+   * Closes a socket but never runs $disconnect, as when AWS fails to deliver it (it is best effort):
+   * the records stay behind until a send to the connection meets 410 Gone.
+   */
+  drop(connectionId: string): boolean {
+    this.#silenced.add(connectionId);
+    return this.disconnect(connectionId);
   }
 
   /** Waits for invocations in flight (tests and shutdown). */
@@ -124,6 +134,7 @@ export class WebSocketGateway {
     socket.on('close', (code, reason) => {
       for (const t of connection.timers) clearTimeout(t);
       this.#connections.delete(info.connectionId);
+      if (this.#silenced.delete(info.connectionId)) return;
       const text = reason.toString() || (code === 1000 ? 'Connection Closed Normally' : 'Client-side close frame status not set');
       this.#invoke(info.connectionId, '$disconnect', disconnectEvent(info, code, text));
     });

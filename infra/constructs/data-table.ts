@@ -1,9 +1,10 @@
-// The one DynamoDB table that holds everything (accounts, meetings, connections, signing secret), keyed by
-// generic pk/sk strings. Grants are per action, so each function gets exactly what routes.ts lists for it.
+// The one DynamoDB table that holds everything (accounts, meetings, connections, signing secret), shaped by
+// functions/adapters/table.ts as the local stack's is. Grants are per action: exactly what routes.ts lists.
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { tableSchema } from '../../functions/adapters/table.js';
 import type { TableAction } from '../../functions/routes.js';
 
 export interface DataTableProps {
@@ -17,13 +18,13 @@ export class DataTable extends Construct {
   constructor(scope: Construct, id: string, props: DataTableProps) {
     super(scope, id);
     this.table = new dynamodb.Table(this, 'Table', {
-      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
-      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      partitionKey: { name: tableSchema.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: tableSchema.sortKey, type: dynamodb.AttributeType.STRING },
       // On-demand: nothing is paid while no meeting runs, which is the point of the product.
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      // Items that should vanish by themselves (e.g. connections) carry expiresAt in epoch seconds;
+      // Items that should vanish by themselves (e.g. connections) carry an expiry in epoch seconds;
       // DynamoDB deletes them up to ~48 h late, so the handlers also filter expired items on read.
-      timeToLiveAttribute: 'expiresAt',
+      timeToLiveAttribute: tableSchema.timeToLiveAttribute,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       removalPolicy: props.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });

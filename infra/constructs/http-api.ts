@@ -1,6 +1,6 @@
 // The HTTP API for accounts and meetings: one route per entry of routes.ts's httpRoutes, CORS for the
 // site's origin(s), and a throttled default stage. The browser calls it directly (not through CloudFront).
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Construct } from 'constructs';
@@ -23,6 +23,7 @@ export class HttpApi extends Construct {
   constructor(scope: Construct, id: string, props: HttpApiProps) {
     super(scope, id);
     this.api = new apigw.HttpApi(this, 'Api', {
+      apiName: `${Stack.of(this).stackName}-http`,
       description: 'Meshmeet accounts and meetings',
       // Our own $default stage below, because the one HttpApi makes cannot be throttled.
       createDefaultStage: false,

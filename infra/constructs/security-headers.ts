@@ -1,7 +1,7 @@
 // The response headers CloudFront adds to every page and asset of the site: a strict Content-Security-Policy
 // (no inline or foreign scripts; network only to ourselves and our two APIs), HSTS, no framing, no MIME
 // sniffing, and camera/microphone/screen capture for this origin only.
-import { Duration } from 'aws-cdk-lib';
+import { Aws, Duration, Stack } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import { Construct } from 'constructs';
 
@@ -17,8 +17,9 @@ export function contentSecurityPolicy(connectSources: readonly string[]): string
     // No 'unsafe-inline': the web build ships no inline bootstrap script, so an injected <script> or
     // on*= attribute cannot run.
     ['script-src', "'self'"],
-    // Inline styles stay allowed: SvelteKit's page wrapper and Svelte's style: directives render style="..."
-    // attributes, which CSP treats as inline. Styles cannot run code; the residual risk is CSS-only tricks.
+    // Inline styles stay allowed: SvelteKit renders its route announcer with a style="..." attribute (and
+    // Svelte builds component markup from HTML strings), which CSP counts as inline; blocking it would show
+    // the visually hidden announcer. Styles cannot run code; what remains is CSS-only tricks.
     ['style-src', "'self'", "'unsafe-inline'"],
     // Images made in the page (canvas, generated icons) are data: or blob: URLs.
     ['img-src', "'self'", 'data:', 'blob:'],
@@ -43,6 +44,9 @@ export class SecurityHeaders extends Construct {
   constructor(scope: Construct, id: string, props: SecurityHeadersProps) {
     super(scope, id);
     this.policy = new cloudfront.ResponseHeadersPolicy(this, 'Policy', {
+      // Policy names are global to the account; the region in the name lets the same stack name be deployed
+      // to two regions.
+      responseHeadersPolicyName: `${Stack.of(this).stackName}-${Aws.REGION}-security-headers`,
       comment: 'Meshmeet web client security headers',
       securityHeadersBehavior: {
         contentSecurityPolicy: { contentSecurityPolicy: contentSecurityPolicy(props.connectSources), override: true },

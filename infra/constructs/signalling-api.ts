@@ -19,7 +19,8 @@ export const SIGNALLING_STAGE = 'live';
 // Applied to each route of the stage, for all clients together. Joining a meeting sends a burst of
 // offers, answers and ICE candidates (dozens of messages within a second), so the bucket (burst) is larger
 // than the steady rate. 100 messages/s per route carries dozens of simultaneous meetings and caps what a
-// runaway client loop can cost at about $0.36 an hour per route. Raise both for bigger deployments.
+// runaway client loop can cost at about half a dollar an hour per route (messages plus Lambda). Raise both
+// for bigger deployments.
 export const SIGNALLING_THROTTLE = { rateLimit: 100, burstLimit: 200 } as const;
 
 export class SignallingApi extends Construct {
@@ -31,6 +32,7 @@ export class SignallingApi extends Construct {
     const { handlers } = props;
 
     this.api = new apigw.WebSocketApi(this, 'Api', {
+      apiName: `${Stack.of(this).stackName}-signalling`,
       description: 'Meshmeet signalling',
       routeSelectionExpression,
     });

@@ -1,0 +1,153 @@
+// Accounts and meetings over the real local HTTP API, on dynalite.
+import { describe, expect, it } from 'vitest';
+import { useLocalStack } from './support/local-stack.js';
+
+const local = useLocalStack();
+
+describe('accounts', () => {
+  it('registers, then signs in with the same password', async () => {
+    const email = `grace-${Date.now()}@example.com`;
+    const reg = await local.api('POST', '/auth/register', { email, password: 'lovelace1843', name: 'Grace' });
+    expect(reg.status).toBe(201);
+    expect(reg.body.user).toMatchObject({ name: 'Grace', email, guest: false });
+    expect(reg.body.token).toMatch(/^ey/);
+
+    const login = await local.api('POST', '/auth/login', { email, password: 'lovelace1843' });
+    expect(login.status).toBe(200);
+    expect(login.body.user.id).toBe(reg.body.user.id);
+  });
+
+  it('refuses a wrong password, and an unknown email, with the same 401', async () => {
+    const { user } = await local.account('Alan');
+    const wrong = await local.api('POST', '/auth/login', { email: user.email, password: 'not the password' });
+    const unknown = await local.api('POST', '/auth/login', { email: 'nobody@example.com', password: 'whatever1' });
+    expect(wrong.status).toBe(401);
+    expect(unknown.status).toBe(401);
+    expect(wrong.body).toEqual(unknown.body);
+    expect(wrong.body.error).toEqual({ code: 'invalid-credentials', message: 'Wrong email or password.' });
+  });
+
+  it('refuses a duplicate email in another case, and keeps the first account', async () => {
+    const email = `Linus-${Date.now()}@Example.com`;
+    const first = await local.api('POST', '/auth/register', { email, password: 'first-password', name: 'Linus' });
+    const again = await local.api('POST', '/auth/register', { email: email.toUpperCase(), password: 'second-password', name: 'Impostor' });
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('email-taken');
+    const login = await local.api('POST', '/auth/login', { email: email.toLowerCase(), password: 'first-password' });
+    expect(login.status).toBe(200);
+    expect(login.body.user).toMatchObject({ id: first.body.user.id, name: 'Linus' });
+  });
+
+  it('gives a guest a token for just a name', async () => {
+    const res = await local.api('POST', '/auth/guest', { name: '  Margaret  ' });
+    expect(res.status).toBe(200);
+    expect(res.body.user).toMatchObject({ name: 'Margaret', guest: true });
+    expect(res.body.user.email).toBeUndefined();
+  });
+
+  it.each([
+    ['malformed JSON', '/auth/register', '{"email":', 'bad-json'],
+    ['a missing field', '/auth/register', { email: 'a@b.co', name: 'A' }, 'invalid-request'],
+    ['a wrong type', '/auth/register', { email: 'a@b.co', password: 12345678, name: 'A' }, 'invalid-request'],
+    ['an invalid email', '/auth/register', { email: 'not-an-email', password: 'password1', name: 'A' }, 'invalid-request'],
+    ['a short password', '/auth/register', { email: 'a@b.co', password: 'short', name: 'A' }, 'invalid-request'],
+    ['an empty guest name', '/auth/guest', { name: '   ' }, 'invalid-request'],
+    ['a body that is not an object', '/auth/guest', '[1,2]', 'invalid-request'],
+  ])('answers %s with 400 and a message', async (_what, path, body, code) => {
+    const res = await local.api('POST', path, body);
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe(code);
+    expect(res.body.error.message.length).toBeGreaterThan(5);
+  });
+
+  it('stores nothing for a refused registration', async () => {
+    const email = `refused-${Date.now()}@example.com`;
+    await local.api('POST', '/auth/register', { email, password: 'short', name: 'X' });
+    const reg = await local.api('POST', '/auth/register', { email, password: 'long enough', name: 'X' });
+    expect(reg.status).toBe(201);
+  });
+});
+
+describe('meetings', () => {
+  it('creates a meeting with a readable code and finds it by code', async () => {
+    const { token } = await local.account('Host');
+    const created = await local.api('POST', '/meetings', { title: 'Weekly sync' }, token);
+    expect(created.status).toBe(201);
+    expect(created.body.meeting).toMatchObject({ title: 'Weekly sync', hostName: 'Host' });
+    expect(created.body.meeting.code).toMatch(/^[a-z]{3}-[a-z]{4}-[a-z]{3}$/);
+
+    const found = await local.api('GET', `/meetings/${created.body.meeting.code.toUpperCase()}`, undefined, token);
+    expect(found.status).toBe(200);
+    expect(found.body.meeting.title).toBe('Weekly sync');
+    const missing = await local.api('GET', '/meetings/abc-defg-hij', undefined, token);
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.code).toBe('meeting-not-found');
+  });
+
+  it('names an untitled meeting after its host; guests may host too', async () => {
+    const { token } = await local.guest('Pat');
+    const created = await local.api('POST', '/meetings', {}, token);
+    expect(created.status).toBe(201);
+    expect(created.body.meeting.title).toBe("Pat's meeting");
+  });
+
+  it('lists the meetings a user created or joined, newest first', async () => {
+    const ada = await local.account('Ada');
+    const bob = await local.account('Bob');
+    const first = await local.meeting(ada.token, 'First');
+    const second = await local.meeting(ada.token, 'Second');
+    const bobs = await local.meeting(bob.token, "Bob's");
+
+    const socket = await local.connect(ada.token);
+    socket.send({ action: 'join', meeting: bobs });
+    await socket.next('joined');
+    socket.close();
+
+    const history = await local.api('GET', '/meetings', undefined, ada.token);
+    expect(history.status).toBe(200);
+    expect(history.body.meetings.map((m: { title: string }) => m.title)).toEqual(["Bob's", 'Second', 'First']);
+    expect(history.body.meetings[0]).toMatchObject({ code: bobs, role: 'participant' });
+    expect(history.body.meetings[1]).toMatchObject({ code: second, role: 'host' });
+    expect(history.body.meetings[2].code).toBe(first);
+
+    const bobHistory = await local.api('GET', '/meetings', undefined, bob.token);
+    expect(bobHistory.body.meetings.map((m: { code: string }) => m.code)).toEqual([bobs]);
+  });
+
+  it('gives guests an empty history', async () => {
+    const { token } = await local.guest('Visitor');
+    await local.meeting(token);
+    const history = await local.api('GET', '/meetings', undefined, token);
+    expect(history.body).toEqual({ meetings: [] });
+  });
+
+  it.each([
+    ['no token', undefined],
+    ['a forged token', 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1X2FkbWluIiwibmFtZSI6IkV2ZSJ9.c2lnbmF0dXJl'],
+    ['garbage', 'not-a-token'],
+  ])('refuses %s with 401 and creates nothing', async (_what, token) => {
+    const create = await local.api('POST', '/meetings', { title: 'Nope' }, token);
+    expect(create.status).toBe(401);
+    expect(create.body.error.code).toBe('unauthorized');
+    const list = await local.api('GET', '/meetings', undefined, token);
+    expect(list.status).toBe(401);
+  });
+
+  it('refuses a token signed with another secret', async () => {
+    const { SignJWT } = await import('jose');
+    const forged = await new SignJWT({ name: 'Eve', guest: false })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('u_victim')
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode('a secret that is not ours, long enough'));
+    const res = await local.api('GET', '/meetings', undefined, forged);
+    expect(res.status).toBe(401);
+  });
+
+  it('answers an unknown route with 404 as API Gateway does', async () => {
+    const res = await local.api('GET', '/nothing-here');
+    expect(res.status).toBe(404);
+    expect(res.body).toEqual({ message: 'Not Found' });
+  });
+});

@@ -1,0 +1,62 @@
+// Cost by design: the DynamoDB requests each signalling operation makes, counted on the real client
+// against dynalite. A relay is one read and no write; a join one write and one strongly consistent query.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DynamoMeter } from './support/dynamo-meter.js';
+import { useLocalStack } from './support/local-stack.js';
+
+const local = useLocalStack();
+let meter: DynamoMeter;
+beforeAll(() => {
+  meter = new DynamoMeter();
+});
+
+async function twoInAMeeting() {
+  const host = await local.account('Host');
+  const code = await local.meeting(host.token);
+  const a = await local.joined(code, 'A');
+  const b = await local.joined(code, 'B');
+  await a.client.next('peer-joined');
+  return { code, a, b };
+}
+
+describe('DynamoDB requests per operation', () => {
+  it('relay: one BatchGetItem, no write', async () => {
+    const { a, b } = await twoInAMeeting();
+    const used = await meter.measure(async () => {
+      b.client.send({ action: 'signal', to: a.joined.self.id, data: { candidates: [] } });
+      await a.client.next('signal');
+      await local.stack.gateway.settle();
+    });
+    expect(used).toEqual({ BatchGetItem: 1 });
+    await local.hangUp(a.client, b.client);
+  });
+
+  it('join: one BatchWriteItem and one Query, for a guest and for an account', async () => {
+    const { code, a, b } = await twoInAMeeting();
+    const guest = await local.guest('C');
+    const account = await local.account('D');
+    for (const token of [guest.token, account.token]) {
+      const socket = await local.connect(token);
+      const used = await meter.measure(async () => {
+        socket.send({ action: 'join', meeting: code });
+        await socket.next('joined');
+        await local.stack.gateway.settle();
+      });
+      expect(used).toEqual({ BatchWriteItem: 1, Query: 1 });
+      await local.hangUp(socket); // its $disconnect is not the next join's cost
+    }
+    await local.hangUp(a.client, b.client);
+  });
+
+  it('ping: no DynamoDB request at all', async () => {
+    const { token } = await local.guest();
+    const socket = await local.connect(token);
+    const used = await meter.measure(async () => {
+      socket.send({ action: 'ping' });
+      await socket.next('pong');
+      await local.stack.gateway.settle();
+    });
+    expect(used).toEqual({});
+    socket.close();
+  });
+});

@@ -1,0 +1,67 @@
+// The local API Gateway is only useful if it behaves like the real one where our handlers can tell:
+// the @connections management API as the real SDK sees it, route selection, and the 2-hour/idle limits.
+import { ApiGatewayManagementApiClient, GetConnectionCommand, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import { describe, expect, it } from 'vitest';
+import { ApiGatewaySender } from '../functions/adapters/api-gateway-sender.js';
+import { useLocalStack } from './support/local-stack.js';
+
+const local = useLocalStack({ idleTimeoutMs: 1500 });
+
+const management = () =>
+  new ApiGatewayManagementApiClient({
+    endpoint: `${local.url}/local`,
+    region: 'local',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+  });
+
+describe('@connections', () => {
+  it('posts to a live connection and describes it, with ids that need URL-encoding', async () => {
+    const { token } = await local.guest();
+    const before = new Set(local.stack.gateway.connectionIds());
+    const client = await local.connect(token);
+    const id = local.stack.gateway.connectionIds().find((c) => !before.has(c))!;
+    expect(id).toMatch(/^[A-Za-z0-9+/]{15}=$/);
+
+    await management().send(new PostToConnectionCommand({ ConnectionId: id, Data: new TextEncoder().encode('{"type":"pong"}') }));
+    await client.next('pong');
+    const info = await management().send(new GetConnectionCommand({ ConnectionId: id }));
+    expect(info.ConnectedAt).toBeInstanceOf(Date);
+    expect(info.Identity?.SourceIp).toBe('127.0.0.1');
+    client.close();
+  });
+
+  it('answers a gone connection with 410 GoneException, which our sender reports as gone', async () => {
+    const error = await management()
+      .send(new PostToConnectionCommand({ ConnectionId: 'Qm7rTh5JoAMCLbQ=', Data: new Uint8Array([123, 125]) }))
+      .catch((e: unknown) => e as { name: string; $metadata: { httpStatusCode: number } });
+    expect(error).toMatchObject({ name: 'GoneException', $metadata: { httpStatusCode: 410 } });
+    expect(await new ApiGatewaySender(`${local.url}/local`).send('Qm7rTh5JoAMCLbQ=', { type: 'pong' })).toBe('gone');
+  });
+});
+
+describe('connection limits', () => {
+  it('closes a socket idle for longer than the idle timeout with 1001', async () => {
+    const { token } = await local.guest();
+    const client = await local.connect(token);
+    expect(await client.closed()).toBe(1001);
+  });
+
+  it('keeps a socket that pings alive past the idle timeout', async () => {
+    const { token } = await local.guest();
+    const client = await local.connect(token);
+    for (let i = 0; i < 4; i++) {
+      await new Promise((r) => setTimeout(r, 600));
+      client.send({ action: 'ping' });
+      await client.next('pong');
+    }
+    expect(client.closeCode).toBeUndefined();
+    client.close();
+  });
+
+  it('closes binary frames with 1003, as API Gateway does', async () => {
+    const { token } = await local.guest();
+    const client = await local.connect(token);
+    client.socket.send(Buffer.from([1, 2, 3]), { binary: true });
+    expect(await client.closed()).toBe(1003);
+  });
+});

@@ -1,0 +1,280 @@
+// The WebSocket protocol end to end: real sockets -> local API Gateway -> handlers -> dynalite -> @connections.
+import { describe, expect, it } from 'vitest';
+import { MAX_MESSAGE_BYTES } from '../functions/protocol/index.js';
+import { HandshakeRefused } from './support/socket-client.js';
+import { useLocalStack } from './support/local-stack.js';
+
+const local = useLocalStack();
+
+async function meetingWithTwo() {
+  const host = await local.account('Host');
+  const code = await local.meeting(host.token, 'Design review');
+  const a = await local.joined(code, 'Ann');
+  const b = await local.joined(code, 'Ben');
+  await a.client.next('peer-joined');
+  return { code, a, b };
+}
+
+describe('handshake', () => {
+  it.each([
+    ['no token', undefined, 401],
+    ['an empty token', '', 401],
+    ['a forged token', 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.Zm9yZ2Vk', 401],
+  ])('refuses %s', async (_what, token, status) => {
+    const refused = await local.connect(token as string).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(HandshakeRefused);
+    expect((refused as HandshakeRefused).status).toBe(status);
+  });
+
+  it('refuses an expired token', async () => {
+    const { SignJWT } = await import('jose');
+    const { services } = await import('../functions/adapters/services.js');
+    // Sign with the deployment's own secret so only the expiry is wrong.
+    const secret = (await services.store().getSecret(true))!;
+    const expired = await new SignJWT({ name: 'Old', guest: true })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('g_old')
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
+      .sign(new TextEncoder().encode(secret));
+    const refused = await local.connect(expired).catch((e: unknown) => e);
+    expect((refused as HandshakeRefused).status).toBe(401);
+  });
+
+  it('accepts a valid token and answers ping with pong', async () => {
+    const { token } = await local.guest();
+    const client = await local.connect(token);
+    client.send({ action: 'ping' });
+    await client.next('pong');
+    client.close();
+  });
+});
+
+describe('join', () => {
+  it('tells the joiner who is there and the others who came', async () => {
+    const { code, a, b } = await meetingWithTwo();
+    expect(a.joined.meeting).toEqual({ code, title: 'Design review' });
+    expect(a.joined.peers).toEqual([]);
+    expect(a.joined.self.name).toBe('Ann');
+    expect(b.joined.peers).toEqual([expect.objectContaining({ id: a.joined.self.id, name: 'Ann', guest: true })]);
+    expect(b.joined.self.id).not.toBe(a.joined.self.id);
+    a.client.close();
+    b.client.close();
+  });
+
+  it('makes each tab of the same user its own peer', async () => {
+    const host = await local.account('Multi');
+    const code = await local.meeting(host.token);
+    const tab1 = await local.connect(host.token);
+    const tab2 = await local.connect(host.token);
+    tab1.send({ action: 'join', meeting: code });
+    const first = await tab1.next('joined');
+    tab2.send({ action: 'join', meeting: code });
+    const second = await tab2.next('joined');
+    expect(second.peers.map((p) => p.id)).toEqual([first.self.id]);
+    expect((await tab1.next('peer-joined')).peer.id).toBe(second.self.id);
+    tab1.close();
+    tab2.close();
+  });
+
+  it('accepts a code typed in capitals and without dashes', async () => {
+    const host = await local.account('Caps');
+    const code = await local.meeting(host.token);
+    const { token } = await local.guest();
+    const client = await local.connect(token);
+    client.send({ action: 'join', meeting: code.replace(/-/g, '').toUpperCase() });
+    expect((await client.next('joined')).meeting.code).toBe(code);
+    client.close();
+  });
+
+  it('answers an unknown meeting with meeting-not-found and leaves no trace', async () => {
+    const { token } = await local.guest('Lost');
+    const client = await local.connect(token);
+    client.send({ action: 'join', meeting: 'zzz-zzzz-zzz' });
+    const error = await client.next('error');
+    expect(error).toMatchObject({ code: 'meeting-not-found', action: 'join' });
+    // Not in any meeting: chat is refused.
+    client.send({ action: 'chat', text: 'hello?' });
+    expect((await client.next('error')).code).toBe('not-in-meeting');
+    client.close();
+  });
+});
+
+describe('signal', () => {
+  it('relays data verbatim from one participant to another, naming the sender', async () => {
+    const { a, b } = await meetingWithTwo();
+    const data = { description: { type: 'offer', sdp: 'v=0\r\n...' }, candidates: [{ candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host' }] };
+    b.client.send({ action: 'signal', to: a.joined.self.id, data });
+    const got = await a.client.next('signal');
+    expect(got).toEqual({ type: 'signal', from: b.joined.self.id, data });
+    await b.client.nothing('signal');
+    a.client.close();
+    b.client.close();
+  });
+
+  it('refuses a signal to a peer of another meeting and never delivers it', async () => {
+    const one = await meetingWithTwo();
+    const two = await meetingWithTwo();
+    one.a.client.send({ action: 'signal', to: two.a.joined.self.id, data: { secret: 'for meeting two?' } });
+    expect(await one.a.client.next('error')).toMatchObject({ code: 'peer-not-found', action: 'signal' });
+    // A forged id naming the other meeting's code but the sender's own random part, and an id with no code.
+    const forged = `${two.code}.${one.a.joined.self.id.split('.')[1]}`;
+    one.a.client.send({ action: 'signal', to: forged, data: {} });
+    expect((await one.a.client.next('error')).code).toBe('peer-not-found');
+    one.a.client.send({ action: 'signal', to: 'no-meeting-here', data: {} });
+    expect((await one.a.client.next('error')).code).toBe('peer-not-found');
+    await two.a.client.nothing('signal');
+    await two.b.client.nothing('signal');
+    for (const c of [one.a, one.b, two.a, two.b]) c.client.close();
+  });
+
+  it('refuses a signal from a socket that has not joined', async () => {
+    const { a } = await meetingWithTwo();
+    const { token } = await local.guest('Outsider');
+    const outsider = await local.connect(token);
+    outsider.send({ action: 'signal', to: a.joined.self.id, data: { hello: 1 } });
+    expect((await outsider.next('error')).code).toBe('not-in-meeting');
+    await a.client.nothing('signal');
+    outsider.close();
+    a.client.close();
+  });
+});
+
+describe('chat', () => {
+  it('reaches everyone, sender included, verbatim, and comes back with joined', async () => {
+    const { code, a, b } = await meetingWithTwo();
+    const text = '<img src=x onerror=alert(1)> & "quotes" — ünïcödé';
+    a.client.send({ action: 'chat', text });
+    const toA = await a.client.next('chat');
+    const toB = await b.client.next('chat');
+    expect(toA).toEqual(toB);
+    expect(toA).toMatchObject({ from: a.joined.self.id, name: 'Ann', text });
+    b.client.send({ action: 'chat', text: 'second' });
+    await a.client.next('chat', (m) => m.text === 'second');
+
+    const late = await local.joined(code, 'Late');
+    expect(late.joined.chat.map((m) => m.text)).toEqual([text, 'second']);
+    expect(late.joined.chat[0]).toEqual(toA);
+    for (const c of [a, b, late]) c.client.close();
+  });
+});
+
+describe('leave and disconnect', () => {
+  it('tells the others when someone leaves, and the socket stays usable', async () => {
+    const { code, a, b } = await meetingWithTwo();
+    b.client.send({ action: 'leave' });
+    expect(await a.client.next('peer-left')).toEqual({ type: 'peer-left', id: b.joined.self.id, reason: 'left' });
+    b.client.send({ action: 'chat', text: 'still here?' });
+    expect((await b.client.next('error')).code).toBe('not-in-meeting');
+    b.client.send({ action: 'leave' });
+    expect((await b.client.next('error')).code).toBe('not-in-meeting');
+    // It can join again, and then counts as present once.
+    b.client.send({ action: 'join', meeting: code });
+    const again = await b.client.next('joined');
+    expect(again.peers.map((p) => p.id)).toEqual([a.joined.self.id]);
+    a.client.close();
+    b.client.close();
+  });
+
+  it('cleans up a socket that vanishes without leave and tells its meeting', async () => {
+    const { code, a, b } = await meetingWithTwo();
+    b.client.socket.terminate();
+    expect(await a.client.next('peer-left')).toMatchObject({ id: b.joined.self.id, reason: 'disconnected' });
+    const c = await local.joined(code, 'Cat');
+    expect(c.joined.peers.map((p) => p.id)).toEqual([a.joined.self.id]);
+    a.client.close();
+    c.client.close();
+  });
+
+  it('removes a stale connection on 410 Gone when its $disconnect never came', async () => {
+    const host = await local.account('Host');
+    const code = await local.meeting(host.token);
+    const a = await local.joined(code, 'Ann');
+    const before = new Set(local.stack.gateway.connectionIds());
+    const b = await local.joined(code, 'Ben');
+    const bConnection = local.stack.gateway.connectionIds().find((id) => !before.has(id))!;
+    await a.client.next('peer-joined');
+
+    // Drop B's socket without a $disconnect, as AWS sometimes does: B still looks present.
+    local.stack.gateway.drop(bConnection);
+    await b.client.closed();
+    await a.client.nothing('peer-left', 200);
+
+    // A's signal to B meets 410: B is removed and the meeting told; A, the sender, stays.
+    a.client.send({ action: 'signal', to: b.joined.self.id, data: { ping: 1 } });
+    expect(await a.client.next('peer-left')).toMatchObject({ id: b.joined.self.id, reason: 'disconnected' });
+    await a.client.nothing('error', 0);
+    const after = await local.joined(code, 'After');
+    expect(after.joined.peers.map((p) => p.id)).toEqual([a.joined.self.id]);
+    a.client.close();
+    after.client.close();
+  });
+});
+
+describe('bad input', () => {
+  it.each([
+    ['malformed JSON', '{"action":"join",', 'bad-json'],
+    ['an unknown action', { action: 'teleport' }, 'unknown-action'],
+    ['no action', { meeting: 'abc-defg-hij' }, 'unknown-action'],
+    ['a non-object', '42', 'unknown-action'],
+    ['join without a meeting', { action: 'join' }, 'invalid-message'],
+    ['join with a number', { action: 'join', meeting: 42 }, 'invalid-message'],
+    ['signal without data', { action: 'signal', to: 'x' }, 'invalid-message'],
+    ['signal with data as a string', { action: 'signal', to: 'x', data: 'offer' }, 'invalid-message'],
+    ['chat with empty text', { action: 'chat', text: '' }, 'invalid-message'],
+    ['chat with an array', { action: 'chat', text: ['a'] }, 'invalid-message'],
+  ])('answers %s with an error and keeps the socket open', async (_what, message, code) => {
+    const { a, b } = await meetingWithTwo();
+    a.client.send(message);
+    const error = await a.client.next('error');
+    expect(error.code).toBe(code);
+    expect(error.message.length).toBeGreaterThan(5);
+    // Still in the meeting, nothing changed for the other side.
+    a.client.send({ action: 'chat', text: 'still fine' });
+    await b.client.next('chat', (m) => m.text === 'still fine');
+    await b.client.nothing('peer-left', 50);
+    await b.client.nothing('error', 0);
+    a.client.close();
+    b.client.close();
+  });
+
+  it('closes the socket with 1009 for a message over 128 KB, as API Gateway does', async () => {
+    const { a, b } = await meetingWithTwo();
+    a.client.send({ action: 'chat', text: 'x'.repeat(MAX_MESSAGE_BYTES) });
+    expect(await a.client.closed()).toBe(1009);
+    await b.client.nothing('chat', 200);
+    b.client.close();
+  });
+
+  it('refuses a chat message over the text limit without storing it', async () => {
+    const { code, a, b } = await meetingWithTwo();
+    a.client.send({ action: 'chat', text: 'y'.repeat(5000) });
+    expect((await a.client.next('error')).code).toBe('invalid-message');
+    const late = await local.joined(code, 'Reader');
+    expect(late.joined.chat).toEqual([]);
+    for (const c of [a, b, late]) c.client.close();
+  });
+});
+
+describe('resume', () => {
+  it('gives a reconnecting tab its peer id back, once, and only with its key', async () => {
+    const { code, a, b } = await meetingWithTwo();
+    // B's socket drops; A is told B disconnected.
+    b.client.socket.terminate();
+    await a.client.next('peer-left');
+    const fresh = await local.connect(b.token);
+    fresh.send({ action: 'join', meeting: code, resume: { peer: b.joined.self.id, key: b.joined.resumeKey } });
+    const resumed = await fresh.next('joined');
+    expect(resumed.self.id).toBe(b.joined.self.id);
+    expect((await a.client.next('peer-joined')).peer.id).toBe(b.joined.self.id);
+
+    // Someone else cannot claim B's id, even knowing it, without the key (or with B's key but another user).
+    const thief = await local.guest('Thief');
+    const socket = await local.connect(thief.token);
+    socket.send({ action: 'join', meeting: code, resume: { peer: b.joined.self.id, key: b.joined.resumeKey } });
+    const theirs = await socket.next('joined');
+    expect(theirs.self.id).not.toBe(b.joined.self.id);
+    expect(theirs.peers.map((p) => p.id).sort()).toEqual([a.joined.self.id, b.joined.self.id].sort());
+    for (const c of [a.client, fresh, socket]) c.close();
+  });
+});
+

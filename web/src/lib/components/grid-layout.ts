@@ -1,0 +1,21 @@
+// Where tiles go: the number of columns that makes the tiles largest in the space available.
+
+export interface GridLayout {
+  cols: number;
+  rows: number;
+  tileWidth: number;
+  tileHeight: number;
+}
+
+export function bestGrid(count: number, width: number, height: number, gap = 10, aspect = 16 / 9): GridLayout {
+  let best: GridLayout = { cols: 1, rows: Math.max(1, count), tileWidth: 0, tileHeight: 0 };
+  if (count === 0 || width <= 0 || height <= 0) return best;
+  for (let cols = 1; cols <= count; cols++) {
+    const rows = Math.ceil(count / cols);
+    const widthPerTile = (width - gap * (cols - 1)) / cols;
+    const heightPerTile = (height - gap * (rows - 1)) / rows;
+    const tileWidth = Math.min(widthPerTile, heightPerTile * aspect);
+    if (tileWidth > best.tileWidth) best = { cols, rows, tileWidth: Math.floor(tileWidth), tileHeight: Math.floor(tileWidth / aspect) };
+  }
+  return best;
+}
