@@ -2,6 +2,13 @@
 // --data <dir> (default .data/dynalite). Ctrl+C stops it.
 import { startLocalStack } from './stack.js';
 
+// The AWS SDK warns on every start that its 2027 releases will need Node 22; the cloud runs Node 22 and
+// this machine's Node is the user's choice, so keep the console for our own messages.
+process.removeAllListeners('warning');
+process.on('warning', (w) => {
+  if (w.name !== 'NodeVersionSupportWarning') console.warn(`${w.name}: ${w.message}`);
+});
+
 const args = process.argv.slice(2);
 const dataFlag = args.indexOf('--data');
 const port = Number(process.env.PORT ?? 8787);

@@ -1,77 +1,9 @@
-// Starts a real local stack (dynalite + gateway + handlers) for a test file, with helpers to call its
-// HTTP API and open sockets as a registered user or a guest.
+// Starts a real local stack (dynalite + gateway + handlers) for a test file, in memory, with cheap bcrypt.
 import { afterAll, beforeAll } from 'vitest';
-import type { AuthResponse } from '../../functions/protocol/index.js';
-import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack.js';
-import { SocketClient } from './socket-client.js';
+import { startLocalStack, type LocalStackOptions } from '../../local/stack.js';
+import { TestStack } from './test-stack.js';
 
-export interface ApiResult<T = any> {
-  status: number;
-  body: T;
-}
-
-export class TestStack {
-  /** Set in beforeAll. */
-  stack!: LocalStack;
-
-  get url() {
-    return this.stack.url;
-  }
-
-  async api<T = any>(method: string, path: string, body?: unknown, token?: string): Promise<ApiResult<T>> {
-    const res = await fetch(`${this.url}/api${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  }
-
-  async guest(name = 'Guest'): Promise<AuthResponse> {
-    const res = await this.api<AuthResponse>('POST', '/auth/guest', { name });
-    if (res.status !== 200) throw new Error(`guest sign-in failed: ${JSON.stringify(res.body)}`);
-    return res.body;
-  }
-
-  #accounts = 0;
-  async account(name = 'Ada'): Promise<AuthResponse> {
-    const email = `${name.toLowerCase()}-${++this.#accounts}-${Date.now()}@example.com`;
-    const res = await this.api<AuthResponse>('POST', '/auth/register', { email, password: 'correct horse', name });
-    if (res.status !== 201) throw new Error(`register failed: ${JSON.stringify(res.body)}`);
-    return res.body;
-  }
-
-  async meeting(token: string, title?: string): Promise<string> {
-    const res = await this.api('POST', '/meetings', title ? { title } : {}, token);
-    if (res.status !== 201) throw new Error(`create meeting failed: ${JSON.stringify(res.body)}`);
-    return res.body.meeting.code as string;
-  }
-
-  socketUrl(token?: string): string {
-    return `${this.url.replace(/^http/, 'ws')}/ws${token === undefined ? '' : `?token=${encodeURIComponent(token)}`}`;
-  }
-
-  connect(token: string): Promise<SocketClient> {
-    return SocketClient.open(this.socketUrl(token));
-  }
-
-  /** Closes sockets and waits until their $disconnect handlers have run. */
-  async hangUp(...clients: SocketClient[]): Promise<void> {
-    for (const c of clients) c.close();
-    await Promise.all(clients.map((c) => c.closed()));
-    await this.stack.gateway.settle();
-  }
-
-  /** A guest socket that has joined `code`; returns it with its `joined` message. */
-  async joined(code: string, name = 'Guest') {
-    const { token } = await this.guest(name);
-    const client = await this.connect(token);
-    client.send({ action: 'join', meeting: code });
-    const joined = await client.next('joined');
-    return { client, joined, token };
-  }
-}
+export { TestStack };
 
 /** A local stack for the whole test file, in memory, with cheap bcrypt. */
 export function useLocalStack(options: LocalStackOptions = {}): TestStack {
