@@ -52,6 +52,8 @@ export function ensureWebBuild(): void {
   const result = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build'], {
     cwd: WEB,
     encoding: 'utf8',
+    // vitest sets NODE_ENV=test, which would resolve Svelte and SvelteKit to their development builds.
+    env: { ...process.env, NODE_ENV: 'production' },
   });
   if (result.status !== 0) throw new Error(`web build failed:\n${result.stdout}\n${result.stderr}`);
 }
@@ -89,7 +91,7 @@ const RECORDER = `(() => {
 export async function newParticipant(
   browser: Browser,
   baseUrl: string,
-  viewport = { width: 1100, height: 720 },
+  viewport = { width: 1280, height: 720 },
 ): Promise<Participant> {
   const context = await browser.newContext({ baseURL: baseUrl, viewport });
   await context.grantPermissions(['camera', 'microphone', 'clipboard-read', 'clipboard-write'], { origin: baseUrl });
@@ -142,8 +144,8 @@ export function tileOf(page: Page, name: string, kind: 'camera' | 'screen' = 'ca
 
 export interface InboundStats {
   connectionState: RTCPeerConnectionState;
-  video: { framesDecoded: number; frameWidth?: number; frameHeight?: number; packetsReceived: number }[];
-  audio: { packetsReceived: number }[];
+  video: { id: string; mid?: string; framesDecoded: number; frameWidth?: number; frameHeight?: number; packetsReceived: number }[];
+  audio: { id: string; packetsReceived: number }[];
 }
 
 /** Inbound RTP of every open RTCPeerConnection in the page. */
@@ -157,9 +159,16 @@ export function inboundStats(page: Page): Promise<InboundStats[]> {
         (await pc.getStats()).forEach((s) => {
           if (s.type !== 'inbound-rtp') return;
           if (s.kind === 'video') {
-            result.video.push({ framesDecoded: s.framesDecoded ?? 0, frameWidth: s.frameWidth, frameHeight: s.frameHeight, packetsReceived: s.packetsReceived ?? 0 });
+            result.video.push({
+              id: s.id,
+              mid: s.mid,
+              framesDecoded: s.framesDecoded ?? 0,
+              frameWidth: s.frameWidth,
+              frameHeight: s.frameHeight,
+              packetsReceived: s.packetsReceived ?? 0,
+            });
           } else {
-            result.audio.push({ packetsReceived: s.packetsReceived ?? 0 });
+            result.audio.push({ id: s.id, packetsReceived: s.packetsReceived ?? 0 });
           }
         });
         return result;
@@ -195,18 +204,25 @@ export async function waitUntil<T>(
 /**
  * Waits until the page has `peers` connected RTCPeerConnections that each decode video and receive
  * audio, and those counters keep increasing over `windowMs` (media flows, it did not just start).
+ * Streams are matched by their stats id, so a screen share ending does not look like a stall.
  */
 export async function expectMediaFlowing(page: Page, peers: number, windowMs = 1000): Promise<void> {
   const first = await waitUntil(
-    () => mediaCounters(page),
-    (pcs) => pcs.length === peers && pcs.every((pc) => pc.state === 'connected' && pc.frames > 0 && pc.audioPackets > 0),
+    () => inboundStats(page),
+    (pcs) =>
+      pcs.length === peers &&
+      pcs.every((pc) => pc.connectionState === 'connected' && pc.video.some((v) => v.framesDecoded > 0) && pc.audio.some((a) => a.packetsReceived > 0)),
     { what: `${peers} connected peer(s) with media` },
   );
   await new Promise((r) => setTimeout(r, windowMs));
-  const second = await mediaCounters(page);
+  const second = await inboundStats(page);
   if (second.length !== peers) throw new Error(`expected ${peers} connections, found ${second.length}`);
   second.forEach((pc, i) => {
-    if (!(pc.frames > first[i]!.frames)) throw new Error(`video stalled on connection ${i}: ${first[i]!.frames} -> ${pc.frames}`);
-    if (!(pc.audioPackets > first[i]!.audioPackets)) throw new Error(`audio stalled on connection ${i}`);
+    const grew = <T extends { id: string }>(now: T[], then: T[], count: (s: T) => number) =>
+      now.some((s) => count(s) > count(then.find((t) => t.id === s.id) ?? s) || (count(s) > 0 && !then.some((t) => t.id === s.id)));
+    if (!grew(pc.video, first[i]!.video, (v) => v.framesDecoded)) {
+      throw new Error(`video stalled on connection ${i}: ${JSON.stringify(first[i]!.video)} -> ${JSON.stringify(pc.video)}`);
+    }
+    if (!grew(pc.audio, first[i]!.audio, (a) => a.packetsReceived)) throw new Error(`audio stalled on connection ${i}`);
   });
 }

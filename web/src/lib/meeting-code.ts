@@ -1,5 +1,5 @@
 // Meeting codes as people type or paste them: "abc-defg-hij", "ABCDEFGHIJ", or a whole invite link.
-import { MEETING_CODE_PATTERN } from '$protocol';
+import { MEETING_CODE_PATTERN } from '$protocol/limits.js';
 
 /** The meeting code in `input`, or null if there is none. */
 export function parseMeetingInput(input: string): string | null {

@@ -3,7 +3,8 @@
 // link. Tolerates the relay's reordering: a signal may come before its sender's peer-joined (the link
 // is made on first signal), a peer-joined may repeat for a peer we have (a resumed socket: an update),
 // and a late signal from someone who left does not bring them back.
-import { MAX_CHAT_LENGTH, type ChatMessage, type ErrorMessage, type PeerInfo } from '$protocol';
+import { MAX_CHAT_LENGTH } from '$protocol/limits.js';
+import type { ChatMessage, ErrorMessage, PeerInfo } from '$protocol/messages.js';
 import { Emitter } from './Emitter.js';
 import { PeerLink, type LocalMedia, type MediaSlot } from './PeerLink.js';
 import type { PeerMediaState } from './peer-signal.js';

@@ -4,9 +4,8 @@
 // and reconnects on its own, re-joining with the resume key so the peer id, and with it every
 // RTCPeerConnection the other participants hold, stays the same.
 import * as v from 'valibot';
+import { HEARTBEAT_INTERVAL_MS, MAX_CONNECTION_MS } from '$protocol/limits.js';
 import {
-  HEARTBEAT_INTERVAL_MS,
-  MAX_CONNECTION_MS,
   ServerMessage,
   type ChatAction,
   type ChatMessage,
@@ -16,7 +15,7 @@ import {
   type JoinedMessage,
   type PeerInfo,
   type SignalAction,
-} from '$protocol';
+} from '$protocol/messages.js';
 import { Emitter } from './Emitter.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 

@@ -2,7 +2,7 @@
 // a sequence number on descriptions (see DescriptionSequencer) and the sender's media state
 // (mic, camera, screen share), which rides `state` so the other side can show indicators.
 import * as v from 'valibot';
-import { SignalPayload } from '$protocol';
+import { SignalPayload } from '$protocol/messages.js';
 
 export const PeerSignal = v.object({
   ...SignalPayload.entries,

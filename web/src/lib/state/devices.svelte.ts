@@ -17,7 +17,7 @@ interface Choices {
 export class DevicesState {
   readonly #manager = new DeviceManager();
   #lists = $state.raw<DeviceLists>({ microphones: [], cameras: [], speakers: [] });
-  #choices = $state<Choices>(loadChoices());
+  #choices = $state.raw<Choices>(loadChoices());
   #mic = $state.raw<MediaStreamTrack | null>(null);
   #camera = $state.raw<MediaStreamTrack | null>(null);
   #micOn = $state(true);
@@ -29,6 +29,7 @@ export class DevicesState {
   #meter: AudioLevelMeter | null = null;
   #levelTimer: ReturnType<typeof setInterval> | null = null;
   #stopListening: (() => void) | null = null;
+  #starting: Promise<void> | null = null;
 
   get microphones(): MediaDeviceInfo[] {
     return this.#lists.microphones;
@@ -81,9 +82,13 @@ export class DevicesState {
     return this.#manager;
   }
 
-  /** Opens the chosen (or default) devices; whatever fails is reported, the rest works. */
-  async start(): Promise<void> {
-    if (this.#started) return;
+  /** Opens the chosen (or default) devices; whatever fails is reported, the rest works. Idempotent. */
+  start(): Promise<void> {
+    this.#starting ??= this.#start();
+    return this.#starting;
+  }
+
+  async #start(): Promise<void> {
     this.#started = true;
     const result = await this.#manager.open({
       microphone: this.#choices.microphone,
@@ -165,6 +170,7 @@ export class DevicesState {
     this.#camera?.stop();
     this.#mic = this.#camera = null;
     this.#started = false;
+    this.#starting = null;
   }
 
   #setMic(track: MediaStreamTrack | null, error: MediaError | null): void {

@@ -140,7 +140,7 @@ export class MeetingState {
         this.#deps.onCode?.(meeting.code);
       }
       const iceServers = await (this.#iceServers ?? this.#prefetchIceServers(token));
-      if (!devices.started) await devices.start();
+      await devices.start(); // the pre-join screen started it; this waits for the tracks
       this.#connect(this.#code, token, iceServers);
     } catch (error) {
       this.#phase = 'prejoin';
@@ -193,7 +193,8 @@ export class MeetingState {
 
   /** Returns an error to show, or null when sent. */
   sendChat(text: string): string | null {
-    return this.#room?.sendChat(text) ?? 'You are not in the meeting yet.';
+    if (!this.#room) return 'You are not in the meeting yet.';
+    return this.#room.sendChat(text);
   }
 
   togglePanel(panel: Exclude<SidePanel, null>): void {

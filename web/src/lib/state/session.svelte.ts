@@ -7,7 +7,7 @@ import { clearSession, isExpired, loadSession, rememberedName, rememberName, sav
 
 export class SessionState {
   readonly #api: ApiClient;
-  #session = $state<AuthResponse | null>(null);
+  #session = $state.raw<AuthResponse | null>(null);
   /** Pre-fills "Your name" wherever it is asked. */
   #name = $state('');
 

@@ -11,7 +11,7 @@ export interface Toast {
 const MAX_VISIBLE = 4;
 
 export class ToastsState {
-  #items = $state<Toast[]>([]);
+  #items = $state.raw<Toast[]>([]);
   #nextId = 1;
 
   get items(): readonly Toast[] {

@@ -1,0 +1,159 @@
+// A two-person call through the real UI: started as a guest, joined by the invite link, media both
+// ways, mute and camera-off seen by the other side, screen share at its own resolution, chat (with
+// history after a reload), and "Leave". One meeting, shared by the steps in order, to keep it quick.
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalStack } from '../../local/stack.js';
+import {
+  cameraTiles,
+  expectMediaFlowing,
+  inboundStats,
+  joinFromPreJoin,
+  launchBrowser,
+  mediaCounters,
+  newParticipant,
+  startMeetingAsGuest,
+  startStack,
+  tileOf,
+  waitUntil,
+  type Participant,
+} from './helpers.js';
+
+describe('a two-person call', () => {
+  let stack: LocalStack;
+  let browser: Browser;
+  let alice: Participant;
+  let bob: Participant;
+  let code: string;
+
+  beforeAll(async () => {
+    [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
+    [alice, bob] = await Promise.all([newParticipant(browser, stack.url), newParticipant(browser, stack.url)]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('a guest starts a meeting and the invite link brings the other into the same meeting', async () => {
+    code = await startMeetingAsGuest(alice.page, 'Alice');
+    await alice.page.getByRole('button', { name: 'Copy invite link', exact: true }).click();
+    const invite = await alice.page.evaluate(() => navigator.clipboard.readText());
+    expect(invite).toBe(`${stack.url}/m/${code}`);
+
+    // Bob pastes the whole link into the code box on the home page.
+    await bob.page.goto('/');
+    await bob.page.getByLabel('Your name').fill('Bob');
+    await bob.page.getByLabel('Meeting code').fill(invite);
+    await bob.page.getByRole('button', { name: 'Join', exact: true }).click();
+    await bob.page.waitForURL(`**/m/${code}`);
+    await joinFromPreJoin(bob.page);
+
+    await expect.poll(() => cameraTiles(alice.page).count()).toBe(2);
+    await expect.poll(() => cameraTiles(bob.page).count()).toBe(2);
+    await tileOf(alice.page, 'Bob').waitFor();
+    await tileOf(bob.page, 'Alice').waitFor();
+  });
+
+  it('both see and hear each other', async () => {
+    await Promise.all([expectMediaFlowing(alice.page, 1), expectMediaFlowing(bob.page, 1)]);
+  });
+
+  it('shows mute and camera-off on the other side, and their undoing', async () => {
+    const aliceOnBob = tileOf(bob.page, 'Alice');
+    await expect.poll(() => aliceOnBob.getAttribute('data-audio')).toBe('on');
+
+    await alice.page.getByRole('button', { name: 'Mute', exact: true }).click();
+    await alice.page.getByRole('button', { name: 'Stop video', exact: true }).click();
+    await expect.poll(() => aliceOnBob.getAttribute('data-audio')).toBe('off');
+    await expect.poll(() => aliceOnBob.getAttribute('data-video')).toBe('off');
+    await aliceOnBob.getByRole('img', { name: 'Microphone off' }).waitFor();
+
+    // Keyboard shortcuts work too (Ctrl+D microphone, Ctrl+E camera).
+    await alice.page.keyboard.press('Control+d');
+    await alice.page.keyboard.press('Control+e');
+    await expect.poll(() => aliceOnBob.getAttribute('data-audio')).toBe('on');
+    await expect.poll(() => aliceOnBob.getAttribute('data-video')).toBe('on');
+    await alice.page.getByRole('button', { name: 'Mute', exact: true }).waitFor();
+    await expectMediaFlowing(bob.page, 1); // the camera came back: frames flow again
+  });
+
+  it('a screen share arrives at its own resolution and stops cleanly', async () => {
+    await alice.page.getByRole('button', { name: 'Share screen', exact: true }).click();
+    const screenOnBob = tileOf(bob.page, 'Alice', 'screen');
+    await screenOnBob.waitFor();
+    const received = await waitUntil(
+      () => screenOnBob.locator('video').evaluate((v: HTMLVideoElement) => ({ width: v.videoWidth, height: v.videoHeight })),
+      (s) => s.width > 0,
+      { what: 'screen video size' },
+    );
+    const captured = await alice.page.evaluate(() => {
+      const video = document.querySelector<HTMLVideoElement>('[data-kind="screen"] video');
+      const { width, height } = (video!.srcObject as MediaStream).getVideoTracks()[0]!.getSettings();
+      return { width, height };
+    });
+    // The fake screen follows the window (1280x720 here); the fake camera is 640x480.
+    expect(received).toEqual(captured);
+    expect(received.width).toBeGreaterThan(640);
+    const videos = await waitUntil(
+      () => inboundStats(bob.page),
+      (pcs) => pcs[0]!.video.filter((v) => v.framesDecoded > 0).length === 2,
+      { what: 'camera and screen both decoded' },
+    );
+    expect(videos[0]!.video.map((v) => v.frameWidth).sort((a, b) => a! - b!)).toEqual([640, captured.width]);
+
+    await alice.page.getByRole('button', { name: 'Stop sharing', exact: true }).click();
+    await screenOnBob.waitFor({ state: 'detached' });
+    await alice.page.getByRole('button', { name: 'Share screen', exact: true }).waitFor();
+    await expectMediaFlowing(bob.page, 1); // the camera is unaffected
+
+    // Ended from the browser's own "Stop sharing" (the track ends without our button).
+    await bob.page.getByRole('button', { name: 'Share screen', exact: true }).click();
+    await tileOf(alice.page, 'Bob', 'screen').waitFor();
+    await bob.page.evaluate(() => {
+      const video = document.querySelector<HTMLVideoElement>('[data-kind="screen"] video');
+      const track = (video?.srcObject as MediaStream | null)?.getVideoTracks()[0];
+      track?.stop();
+      track?.dispatchEvent(new Event('ended'));
+    });
+    await tileOf(alice.page, 'Bob', 'screen').waitFor({ state: 'detached' });
+    await bob.page.getByRole('button', { name: 'Share screen', exact: true }).waitFor();
+  });
+
+  it('chat goes both ways, as text, and the history is there after a reload', async () => {
+    await alice.page.getByRole('button', { name: 'Chat', exact: true }).click();
+    await alice.page.getByLabel('Message').fill('Hello <b>Bob</b>');
+    await alice.page.getByRole('button', { name: 'Send', exact: true }).click();
+
+    // Bob's panel is closed: a badge counts the message.
+    await expect.poll(() => bob.page.getByRole('button', { name: 'Chat', exact: true }).textContent()).toContain('1');
+    await bob.page.getByRole('button', { name: 'Chat', exact: true }).click();
+    const bobChat = bob.page.getByRole('complementary', { name: 'Chat' });
+    await expect.poll(() => bobChat.getByText('Hello <b>Bob</b>', { exact: true }).count()).toBe(1);
+    expect(await bobChat.locator('b').count()).toBe(0); // text, never HTML
+
+    await bob.page.getByLabel('Message').fill('Hi Alice');
+    await bob.page.keyboard.press('Enter');
+    const aliceChat = alice.page.getByRole('complementary', { name: 'Chat' });
+    await aliceChat.getByText('Hi Alice', { exact: true }).waitFor();
+
+    // Bob reloads: a new join, and the history comes with it.
+    await bob.page.reload();
+    await joinFromPreJoin(bob.page);
+    await bob.page.getByRole('button', { name: 'Chat', exact: true }).click();
+    const history = bob.page.getByRole('complementary', { name: 'Chat' });
+    await history.getByText('Hello <b>Bob</b>', { exact: true }).waitFor();
+    await history.getByText('Hi Alice', { exact: true }).waitFor();
+    // Alice still has exactly one tile for Bob (his old id left, the new one joined).
+    await expect.poll(() => cameraTiles(alice.page).count()).toBe(2);
+    await expectMediaFlowing(alice.page, 1);
+  });
+
+  it('"Leave" removes the tile on the other side', async () => {
+    await bob.page.getByRole('button', { name: 'Leave', exact: true }).click();
+    await bob.page.getByRole('heading', { name: 'You left the meeting' }).waitFor();
+    await expect.poll(() => cameraTiles(alice.page).count()).toBe(1);
+    await expect.poll(async () => (await mediaCounters(alice.page)).length).toBe(0);
+  });
+});

@@ -1,0 +1,47 @@
+// Four people in one meeting, three of them joining at the same moment: everyone ends up connected to
+// everyone else (three RTCPeerConnections per page), with video decoding and audio arriving on each.
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalStack } from '../../local/stack.js';
+import {
+  cameraTiles,
+  expectMediaFlowing,
+  joinMeeting,
+  launchBrowser,
+  newParticipant,
+  startMeetingAsGuest,
+  startStack,
+  tileOf,
+  type Participant,
+} from './helpers.js';
+
+const NAMES = ['Ann', 'Ben', 'Cleo', 'Dev'];
+
+describe('a four-person mesh', () => {
+  let stack: LocalStack;
+  let browser: Browser;
+  let people: Participant[];
+
+  beforeAll(async () => {
+    [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
+    // Smaller windows: four pages render on two cores.
+    people = await Promise.all(NAMES.map(() => newParticipant(browser, stack.url, { width: 800, height: 500 })));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('connects everyone to everyone', async () => {
+    const [host, ...guests] = people;
+    const code = await startMeetingAsGuest(host!.page, NAMES[0]!);
+    await Promise.all(guests.map((p, i) => joinMeeting(p.page, `/m/${code}`, NAMES[i + 1])));
+
+    for (const [i, person] of people.entries()) {
+      await expect.poll(() => cameraTiles(person.page).count(), { timeout: 20_000 }).toBe(4);
+      for (const other of NAMES.filter((_, j) => j !== i)) await tileOf(person.page, other).waitFor();
+    }
+    await Promise.all(people.map((p) => expectMediaFlowing(p.page, 3, 1500)));
+  });
+});

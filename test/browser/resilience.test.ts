@@ -1,0 +1,125 @@
+// The call survives its signalling: the WebSocket killed mid-call (by the gateway, and by the page
+// itself) leaves media flowing on the existing connections and comes back without duplicate tiles; and
+// glare (both sides renegotiating at the same moment) still ends with both connected. The gateway
+// delays every invocation at random here, so messages arrive out of order as they can on AWS.
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalStack } from '../../local/stack.js';
+import {
+  cameraTiles,
+  expectMediaFlowing,
+  inboundStats,
+  joinMeeting,
+  launchBrowser,
+  mediaCounters,
+  newParticipant,
+  startMeetingAsGuest,
+  startStack,
+  tileOf,
+  waitUntil,
+  type Participant,
+} from './helpers.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('resilience', () => {
+  let stack: LocalStack;
+  let browser: Browser;
+  let alice: Participant;
+  let bob: Participant;
+  let aliceConnection: string;
+  /** While true, Alice's page cannot open a signalling socket (a network outage for signalling only). */
+  let aliceOffline = false;
+
+  beforeAll(async () => {
+    [stack, browser] = await Promise.all([startStack({ invokeDelayMs: 150 }), launchBrowser()]);
+    [alice, bob] = await Promise.all([newParticipant(browser, stack.url), newParticipant(browser, stack.url)]);
+    await alice.page.routeWebSocket(/\/ws/, (ws) => {
+      if (aliceOffline) return ws.close({ code: 1006, reason: 'offline' });
+      ws.connectToServer();
+    });
+    const code = await startMeetingAsGuest(alice.page, 'Alice');
+    [aliceConnection] = stack.gateway.connectionIds();
+    await joinMeeting(bob.page, `/m/${code}`, 'Bob');
+    await Promise.all([expectMediaFlowing(alice.page, 1), expectMediaFlowing(bob.page, 1)]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('keeps media flowing while the socket is down, and comes back without duplicates', async () => {
+    const peerConnectionsBefore = await alice.page.evaluate(() => (window as any).__test.pcs.length);
+    aliceOffline = true;
+    expect(stack.gateway.disconnect(aliceConnection!)).toBe(true);
+    await alice.page.getByText('Reconnecting to the meeting').waitFor();
+
+    // Down for a while: frames and audio keep increasing on both sides.
+    const before = [await mediaCounters(alice.page), await mediaCounters(bob.page)];
+    await sleep(2000);
+    const during = [await mediaCounters(alice.page), await mediaCounters(bob.page)];
+    for (const side of [0, 1]) {
+      expect(during[side]!.length).toBe(1);
+      expect(during[side]![0]!.frames).toBeGreaterThan(before[side]![0]!.frames);
+      expect(during[side]![0]!.audioPackets).toBeGreaterThan(before[side]![0]!.audioPackets);
+    }
+    expect(await cameraTiles(bob.page).count()).toBe(2);
+
+    aliceOffline = false;
+    await alice.page.getByText('Reconnecting to the meeting').waitFor({ state: 'detached', timeout: 15_000 });
+    await expect.poll(() => tileOf(bob.page, 'Alice').getAttribute('data-health')).toBe('connected');
+    expect(await cameraTiles(alice.page).count()).toBe(2);
+    expect(await cameraTiles(bob.page).count()).toBe(2);
+    // Same RTCPeerConnection as before: nothing was torn down.
+    expect(await alice.page.evaluate(() => (window as any).__test.pcs.length)).toBe(peerConnectionsBefore);
+
+    // Signalling works again: a mute reaches Bob.
+    await alice.page.getByRole('button', { name: 'Mute', exact: true }).click();
+    await expect.poll(() => tileOf(bob.page, 'Alice').getAttribute('data-audio')).toBe('off');
+    await alice.page.getByRole('button', { name: 'Unmute', exact: true }).click();
+    await expect.poll(() => tileOf(bob.page, 'Alice').getAttribute('data-audio')).toBe('on');
+  });
+
+  it('survives the page closing its own socket', async () => {
+    const sockets = () => bob.page.evaluate(() => (window as any).__test.sockets.length as number);
+    const opened = await sockets();
+    await bob.page.evaluate(() => (window as any).__test.sockets.at(-1).close());
+    await waitUntil(sockets, (n) => n > opened, { what: 'a new socket' });
+    await expect.poll(() => bob.page.evaluate(() => (window as any).__test.sockets.at(-1).readyState)).toBe(1);
+    await bob.page.getByRole('button', { name: 'Stop video', exact: true }).click();
+    await expect.poll(() => tileOf(alice.page, 'Bob').getAttribute('data-video')).toBe('off');
+    await bob.page.getByRole('button', { name: 'Start video', exact: true }).click();
+    await expect.poll(() => tileOf(alice.page, 'Bob').getAttribute('data-video')).toBe('on');
+    expect(await cameraTiles(alice.page).count()).toBe(2);
+    expect(await cameraTiles(bob.page).count()).toBe(2);
+    await Promise.all([expectMediaFlowing(alice.page, 1), expectMediaFlowing(bob.page, 1)]);
+  });
+
+  it('resolves glare: both start sharing their screen at the same moment', async () => {
+    await Promise.all([
+      alice.page.getByRole('button', { name: 'Share screen', exact: true }).click(),
+      bob.page.getByRole('button', { name: 'Share screen', exact: true }).click(),
+    ]);
+    await tileOf(alice.page, 'Bob', 'screen').waitFor();
+    await tileOf(bob.page, 'Alice', 'screen').waitFor();
+    for (const page of [alice.page, bob.page]) {
+      // Camera and screen from the other side, both decoding.
+      await waitUntil(
+        () => inboundStats(page),
+        (pcs) => pcs.length === 1 && pcs[0]!.connectionState === 'connected' && pcs[0]!.video.filter((v) => v.framesDecoded > 0 && v.frameWidth! > 640).length === 1,
+        { what: 'the screen decoding' },
+      );
+    }
+    await Promise.all([expectMediaFlowing(alice.page, 1), expectMediaFlowing(bob.page, 1)]);
+
+    // And both stop at the same moment.
+    await Promise.all([
+      alice.page.getByRole('button', { name: 'Stop sharing', exact: true }).click(),
+      bob.page.getByRole('button', { name: 'Stop sharing', exact: true }).click(),
+    ]);
+    await tileOf(alice.page, 'Bob', 'screen').waitFor({ state: 'detached' });
+    await tileOf(bob.page, 'Alice', 'screen').waitFor({ state: 'detached' });
+    await Promise.all([expectMediaFlowing(alice.page, 1), expectMediaFlowing(bob.page, 1)]);
+  });
+});
