@@ -12,6 +12,7 @@ import {
   launchBrowser,
   mediaCounters,
   newParticipant,
+  poll,
   startMeetingAsGuest,
   startStack,
   tileOf,
@@ -19,7 +20,7 @@ import {
   type Participant,
 } from './helpers.js';
 
-describe('a two-person call', () => {
+describe('a call, through the UI', () => {
   let stack: LocalStack;
   let browser: Browser;
   let alice: Participant;
@@ -50,8 +51,8 @@ describe('a two-person call', () => {
     await bob.page.waitForURL(`**/m/${code}`);
     await joinFromPreJoin(bob.page);
 
-    await expect.poll(() => cameraTiles(alice.page).count()).toBe(2);
-    await expect.poll(() => cameraTiles(bob.page).count()).toBe(2);
+    await poll(() => cameraTiles(alice.page).count()).toBe(2);
+    await poll(() => cameraTiles(bob.page).count()).toBe(2);
     await tileOf(alice.page, 'Bob').waitFor();
     await tileOf(bob.page, 'Alice').waitFor();
   });
@@ -62,19 +63,19 @@ describe('a two-person call', () => {
 
   it('shows mute and camera-off on the other side, and their undoing', async () => {
     const aliceOnBob = tileOf(bob.page, 'Alice');
-    await expect.poll(() => aliceOnBob.getAttribute('data-audio')).toBe('on');
+    await poll(() => aliceOnBob.getAttribute('data-audio')).toBe('on');
 
     await alice.page.getByRole('button', { name: 'Mute', exact: true }).click();
     await alice.page.getByRole('button', { name: 'Stop video', exact: true }).click();
-    await expect.poll(() => aliceOnBob.getAttribute('data-audio')).toBe('off');
-    await expect.poll(() => aliceOnBob.getAttribute('data-video')).toBe('off');
+    await poll(() => aliceOnBob.getAttribute('data-audio')).toBe('off');
+    await poll(() => aliceOnBob.getAttribute('data-video')).toBe('off');
     await aliceOnBob.getByRole('img', { name: 'Microphone off' }).waitFor();
 
     // Keyboard shortcuts work too (Ctrl+D microphone, Ctrl+E camera).
     await alice.page.keyboard.press('Control+d');
     await alice.page.keyboard.press('Control+e');
-    await expect.poll(() => aliceOnBob.getAttribute('data-audio')).toBe('on');
-    await expect.poll(() => aliceOnBob.getAttribute('data-video')).toBe('on');
+    await poll(() => aliceOnBob.getAttribute('data-audio')).toBe('on');
+    await poll(() => aliceOnBob.getAttribute('data-video')).toBe('on');
     await alice.page.getByRole('button', { name: 'Mute', exact: true }).waitFor();
     await expectMediaFlowing(bob.page, 1); // the camera came back: frames flow again
   });
@@ -127,10 +128,10 @@ describe('a two-person call', () => {
     await alice.page.getByRole('button', { name: 'Send', exact: true }).click();
 
     // Bob's panel is closed: a badge counts the message.
-    await expect.poll(() => bob.page.getByRole('button', { name: 'Chat', exact: true }).textContent()).toContain('1');
+    await poll(() => bob.page.getByRole('button', { name: 'Chat', exact: true }).textContent()).toContain('1');
     await bob.page.getByRole('button', { name: 'Chat', exact: true }).click();
     const bobChat = bob.page.getByRole('complementary', { name: 'Chat' });
-    await expect.poll(() => bobChat.getByText('Hello <b>Bob</b>', { exact: true }).count()).toBe(1);
+    await poll(() => bobChat.getByText('Hello <b>Bob</b>', { exact: true }).count()).toBe(1);
     expect(await bobChat.locator('b').count()).toBe(0); // text, never HTML
 
     await bob.page.getByLabel('Message').fill('Hi Alice');
@@ -145,15 +146,41 @@ describe('a two-person call', () => {
     const history = bob.page.getByRole('complementary', { name: 'Chat' });
     await history.getByText('Hello <b>Bob</b>', { exact: true }).waitFor();
     await history.getByText('Hi Alice', { exact: true }).waitFor();
-    // Alice still has exactly one tile for Bob (his old id left, the new one joined).
-    await expect.poll(() => cameraTiles(alice.page).count()).toBe(2);
+    // Alice ends with exactly one tile for Bob: his old id goes (told by a `leave`, or, when the socket
+    // closing wins that race, by his old connection going quiet within seconds), the new one stays.
+    await poll(() => cameraTiles(alice.page).count(), 15_000).toBe(2);
     await expectMediaFlowing(alice.page, 1);
+  });
+
+  it('someone whose camera is blocked joins with their microphone and is told what to do', async () => {
+    const carol = await newParticipant(browser, stack.url);
+    // As if Carol had clicked "Block" for the camera: getUserMedia refuses any request for video.
+    await carol.context.addInitScript(() => {
+      const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+      navigator.mediaDevices.getUserMedia = (constraints) =>
+        constraints?.video ? Promise.reject(new DOMException('Permission denied', 'NotAllowedError')) : getUserMedia(constraints);
+    });
+    await carol.page.goto(`/m/${code}`);
+    await carol.page.getByRole('alert').filter({ hasText: 'Camera access is blocked' }).waitFor();
+    await joinFromPreJoin(carol.page, 'Carol');
+
+    const carolOnAlice = tileOf(alice.page, 'Carol');
+    await carolOnAlice.waitFor();
+    expect(await carolOnAlice.getAttribute('data-video')).toBe('off');
+    await poll(() => carolOnAlice.getAttribute('data-audio')).toBe('on');
+    // Alice hears Carol (audio packets from her connection increase) though no video comes.
+    const audio = async () => (await mediaCounters(alice.page)).map((c) => c.audioPackets).sort((a, b) => a - b);
+    const before = await waitUntil(audio, (a) => a.length === 2 && a.every((n) => n > 0), { what: 'audio from both' });
+    await waitUntil(audio, (a) => a.every((n, i) => n > before[i]!), { what: 'audio increasing' });
+    // Closing the tab: her `leave` races her socket closing; either way her tile goes within seconds.
+    await carol.context.close();
+    await poll(() => cameraTiles(alice.page).count(), 15_000).toBe(2);
   });
 
   it('"Leave" removes the tile on the other side', async () => {
     await bob.page.getByRole('button', { name: 'Leave', exact: true }).click();
     await bob.page.getByRole('heading', { name: 'You left the meeting' }).waitFor();
-    await expect.poll(() => cameraTiles(alice.page).count()).toBe(1);
-    await expect.poll(async () => (await mediaCounters(alice.page)).length).toBe(0);
+    await poll(() => cameraTiles(alice.page).count()).toBe(1);
+    await poll(async () => (await mediaCounters(alice.page)).length).toBe(0);
   });
 });

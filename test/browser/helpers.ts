@@ -6,6 +6,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -186,6 +187,11 @@ export async function mediaCounters(page: Page): Promise<{ state: RTCPeerConnect
   }));
 }
 
+/** expect.poll with room for a loaded two-core machine (its default gives up after one second). */
+export function poll<T>(probe: () => T | Promise<T>, timeout = 10_000) {
+  return expect.poll(probe, { timeout, interval: 100 });
+}
+
 export async function waitUntil<T>(
   probe: () => Promise<T>,
   ok: (value: T) => boolean,
@@ -202,27 +208,39 @@ export async function waitUntil<T>(
 }
 
 /**
- * Waits until the page has `peers` connected RTCPeerConnections that each decode video and receive
- * audio, and those counters keep increasing over `windowMs` (media flows, it did not just start).
- * Streams are matched by their stats id, so a screen share ending does not look like a stall.
+ * Waits until the page has `peers` connected RTCPeerConnections on each of which video frames are being
+ * decoded and audio packets arrive: counters seen increasing between two samples a moment apart.
+ * Streams are matched by their stats id; a counter that starts over (a receiver recreated during a
+ * renegotiation) is not mistaken for a stall, nor a screen share that ended.
  */
-export async function expectMediaFlowing(page: Page, peers: number, windowMs = 1000): Promise<void> {
-  const first = await waitUntil(
-    () => inboundStats(page),
-    (pcs) =>
-      pcs.length === peers &&
-      pcs.every((pc) => pc.connectionState === 'connected' && pc.video.some((v) => v.framesDecoded > 0) && pc.audio.some((a) => a.packetsReceived > 0)),
-    { what: `${peers} connected peer(s) with media` },
-  );
-  await new Promise((r) => setTimeout(r, windowMs));
-  const second = await inboundStats(page);
-  if (second.length !== peers) throw new Error(`expected ${peers} connections, found ${second.length}`);
-  second.forEach((pc, i) => {
-    const grew = <T extends { id: string }>(now: T[], then: T[], count: (s: T) => number) =>
-      now.some((s) => count(s) > count(then.find((t) => t.id === s.id) ?? s) || (count(s) > 0 && !then.some((t) => t.id === s.id)));
-    if (!grew(pc.video, first[i]!.video, (v) => v.framesDecoded)) {
-      throw new Error(`video stalled on connection ${i}: ${JSON.stringify(first[i]!.video)} -> ${JSON.stringify(pc.video)}`);
+export async function expectMediaFlowing(page: Page, peers: number, timeout = 20_000): Promise<void> {
+  const grew = <T extends { id: string }>(now: T[], then: T[], count: (s: T) => number) =>
+    now.some((s) => {
+      const before = then.find((t) => t.id === s.id);
+      return before !== undefined && count(s) > count(before);
+    });
+  const deadline = Date.now() + timeout;
+  const flowing = new Set<number>();
+  let previous = await inboundStats(page);
+  let last = '';
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 300));
+    const current = await inboundStats(page);
+    if (current.length !== peers || previous.length !== peers) {
+      flowing.clear();
+    } else {
+      current.forEach((pc, i) => {
+        const before = previous[i]!;
+        const ok =
+          pc.connectionState === 'connected' &&
+          grew(pc.video, before.video, (v) => v.framesDecoded) &&
+          grew(pc.audio, before.audio, (a) => a.packetsReceived);
+        if (ok) flowing.add(i);
+      });
+      if (flowing.size === peers) return;
     }
-    if (!grew(pc.audio, first[i]!.audio, (a) => a.packetsReceived)) throw new Error(`audio stalled on connection ${i}`);
-  });
+    last = JSON.stringify(current);
+    previous = current;
+  }
+  throw new Error(`media not flowing on ${peers} connection(s) (flowing: ${[...flowing]}); last stats: ${last}`);
 }

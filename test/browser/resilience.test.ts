@@ -13,6 +13,7 @@ import {
   launchBrowser,
   mediaCounters,
   newParticipant,
+  poll,
   startMeetingAsGuest,
   startStack,
   tileOf,
@@ -39,7 +40,7 @@ describe('resilience', () => {
       ws.connectToServer();
     });
     const code = await startMeetingAsGuest(alice.page, 'Alice');
-    [aliceConnection] = stack.gateway.connectionIds();
+    aliceConnection = stack.gateway.connectionIds()[0]!;
     await joinMeeting(bob.page, `/m/${code}`, 'Bob');
     await Promise.all([expectMediaFlowing(alice.page, 1), expectMediaFlowing(bob.page, 1)]);
   });
@@ -68,7 +69,7 @@ describe('resilience', () => {
 
     aliceOffline = false;
     await alice.page.getByText('Reconnecting to the meeting').waitFor({ state: 'detached', timeout: 15_000 });
-    await expect.poll(() => tileOf(bob.page, 'Alice').getAttribute('data-health')).toBe('connected');
+    await poll(() => tileOf(bob.page, 'Alice').getAttribute('data-health')).toBe('connected');
     expect(await cameraTiles(alice.page).count()).toBe(2);
     expect(await cameraTiles(bob.page).count()).toBe(2);
     // Same RTCPeerConnection as before: nothing was torn down.
@@ -76,9 +77,9 @@ describe('resilience', () => {
 
     // Signalling works again: a mute reaches Bob.
     await alice.page.getByRole('button', { name: 'Mute', exact: true }).click();
-    await expect.poll(() => tileOf(bob.page, 'Alice').getAttribute('data-audio')).toBe('off');
+    await poll(() => tileOf(bob.page, 'Alice').getAttribute('data-audio')).toBe('off');
     await alice.page.getByRole('button', { name: 'Unmute', exact: true }).click();
-    await expect.poll(() => tileOf(bob.page, 'Alice').getAttribute('data-audio')).toBe('on');
+    await poll(() => tileOf(bob.page, 'Alice').getAttribute('data-audio')).toBe('on');
   });
 
   it('survives the page closing its own socket', async () => {
@@ -86,11 +87,11 @@ describe('resilience', () => {
     const opened = await sockets();
     await bob.page.evaluate(() => (window as any).__test.sockets.at(-1).close());
     await waitUntil(sockets, (n) => n > opened, { what: 'a new socket' });
-    await expect.poll(() => bob.page.evaluate(() => (window as any).__test.sockets.at(-1).readyState)).toBe(1);
+    await poll(() => bob.page.evaluate(() => (window as any).__test.sockets.at(-1).readyState)).toBe(1);
     await bob.page.getByRole('button', { name: 'Stop video', exact: true }).click();
-    await expect.poll(() => tileOf(alice.page, 'Bob').getAttribute('data-video')).toBe('off');
+    await poll(() => tileOf(alice.page, 'Bob').getAttribute('data-video')).toBe('off');
     await bob.page.getByRole('button', { name: 'Start video', exact: true }).click();
-    await expect.poll(() => tileOf(alice.page, 'Bob').getAttribute('data-video')).toBe('on');
+    await poll(() => tileOf(alice.page, 'Bob').getAttribute('data-video')).toBe('on');
     expect(await cameraTiles(alice.page).count()).toBe(2);
     expect(await cameraTiles(bob.page).count()).toBe(2);
     await Promise.all([expectMediaFlowing(alice.page, 1), expectMediaFlowing(bob.page, 1)]);

@@ -36,6 +36,11 @@ export interface PeerLinkEvents {
   health: LinkHealth;
   media: RemoteMedia;
   state: PeerMediaState;
+  /**
+   * The peer's side is a new RTCPeerConnection (its DTLS fingerprint changed): this one can never talk to
+   * it again. Carries the signal that showed it when it was an offer, for a fresh link to answer.
+   */
+  replaced: Record<string, unknown> | null;
 }
 
 export interface PeerLinkOptions {
@@ -140,6 +145,10 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     const parsed = v.safeParse(PeerSignal, data);
     if (!parsed.success) return;
     const { state, candidates, description, seq } = parsed.output;
+    if (description?.sdp && this.#fromAnotherConnection(description.sdp)) {
+      this.emit('replaced', description.type === 'offer' ? data : null);
+      return;
+    }
     if (state) this.#applyRemoteState(readMediaState(state));
     for (const candidate of candidates ?? []) this.#addCandidate(candidate);
     if (description?.type === 'offer' || description?.type === 'answer') {
@@ -190,6 +199,11 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     if (this.#pc.connectionState === 'failed' || this.#pc.connectionState === 'disconnected') this.#restartIce();
   }
 
+  /** Candidates still waiting for a description that matches them (handed on when the link is replaced). */
+  get pendingCandidates(): RTCIceCandidateInit[] {
+    return [...this.#earlyCandidates];
+  }
+
   /** Loudness of the peer's audio, 0..1, from the receiver's latest packets. */
   audioLevel(): number {
     return this.#audioReceiver?.getSynchronizationSources()[0]?.audioLevel ?? 0;
@@ -211,6 +225,11 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
   }
 
   // ---- negotiation ----
+
+  #fromAnotherConnection(sdp: string): boolean {
+    const current = this.#pc.remoteDescription?.sdp;
+    return Boolean(current) && fingerprint(current!) !== fingerprint(sdp);
+  }
 
   async #negotiate(): Promise<void> {
     const pc = this.#pc;
@@ -465,4 +484,9 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     clearTimeout(timer);
     this.#timers.delete(timer);
   }
+}
+
+/** The DTLS certificate fingerprint an SDP announces: it identifies the RTCPeerConnection that wrote it. */
+function fingerprint(sdp: string): string | undefined {
+  return /a=fingerprint:(\S+ \S+)/.exec(sdp)?.[1];
 }

@@ -33,8 +33,11 @@ export interface RoomEvents {
   failed: SignalFailure;
 }
 
-/** How long a participant whose socket dropped keeps their tile, waiting for them to resume. */
-export const AWAY_GRACE_MS = 20_000;
+/**
+ * How long a participant whose socket dropped keeps their tile while their media still flows, waiting
+ * for them to resume. A page that closed is noticed sooner: its media path goes down within seconds.
+ */
+export const AWAY_GRACE_MS = 60_000;
 
 export interface RoomOptions {
   iceServers: RTCIceServer[];
@@ -199,7 +202,7 @@ export class Room extends Emitter<RoomEvents> {
     participant.link.receive(data);
   }
 
-  #add(id: string, info: PeerInfo | null, initiator: boolean): RemoteParticipant {
+  #add(id: string, info: PeerInfo | null, initiator: boolean, announce = true): RemoteParticipant {
     const link = new PeerLink({
       selfId: this.#selfId!,
       peerId: id,
@@ -213,14 +216,16 @@ export class Room extends Emitter<RoomEvents> {
     this.#participants.set(id, participant);
     const changed = (): void => this.emit('participant-updated', participant);
     link.on('health', (health) => {
-      // Someone whose socket dropped and whose media path died too is not coming back soon.
-      if (participant.away && (health === 'failed' || health === 'closed')) this.#remove(id, 'gone');
+      // Someone whose socket dropped and whose media stopped too has gone (closed the tab, lost the network).
+      if (participant.away && health !== 'connected') this.#remove(id, 'gone');
       else changed();
     });
+    // Their side started over with a new connection (they lost ours): follow with a fresh one.
+    link.on('replaced', (data) => this.#replace(participant, data));
     link.on('media', changed);
     link.on('state', changed);
     this.#updatePeerCounts();
-    this.emit('participant-joined', participant);
+    this.emit(announce ? 'participant-joined' : 'participant-updated', participant);
     return participant;
   }
 
@@ -228,11 +233,21 @@ export class Room extends Emitter<RoomEvents> {
   #markAway(id: string): void {
     const participant = this.#participants.get(id);
     if (!participant || participant.away) return;
-    const health = participant.link.health;
-    if (health === 'failed' || health === 'closed') return this.#remove(id, 'gone');
+    if (participant.link.health !== 'connected') return this.#remove(id, 'gone');
     participant.away = true;
     this.#awayTimers.set(id, setTimeout(() => this.#remove(id, 'gone'), AWAY_GRACE_MS));
     this.emit('participant-updated', participant);
+  }
+
+  #replace(old: RemoteParticipant, data: Record<string, unknown> | null): void {
+    if (this.#participants.get(old.id) !== old) return;
+    old.link.close();
+    this.#participants.delete(old.id);
+    // With their offer in hand we answer; if ours met a stranger's answer, we offer from scratch.
+    const fresh = this.#add(old.id, old.info, data === null, false);
+    if (data) fresh.link.receive(data);
+    const candidates = old.link.pendingCandidates;
+    if (candidates.length) fresh.link.receive({ candidates });
   }
 
   #clearAway(participant: RemoteParticipant): void {

@@ -66,6 +66,7 @@ interface Session {
 
 const OUTBOX_LIMIT = 500;
 const RETIRE_GRACE_MS = 1000;
+const LEAVE_LINGER_MS = 1500;
 
 export class SignalClient extends Emitter<SignalEvents> {
   readonly #options: Required<Omit<SignalClientOptions, 'tokenValid'>> & Pick<SignalClientOptions, 'tokenValid'>;
@@ -134,8 +135,14 @@ export class SignalClient extends Emitter<SignalEvents> {
 
   /** Leaves the meeting (the others are told at once) and closes for good. */
   leave(): void {
-    if (this.#joined && this.#socket?.readyState === WebSocket.OPEN) {
-      this.#socket.send(JSON.stringify({ action: 'leave' } satisfies ClientMessage));
+    const socket = this.#socket;
+    if (this.#joined && socket?.readyState === WebSocket.OPEN) {
+      socket.send(JSON.stringify({ action: 'leave' } satisfies ClientMessage));
+      // Closing at once would race the leave on the server: if $disconnect ran first, the others would
+      // hear "disconnected" and wait for a comeback. So the socket lingers a moment (unless the page goes).
+      this.#socket = null;
+      socket.onmessage = socket.onclose = null;
+      setTimeout(() => this.#discard(socket), LEAVE_LINGER_MS);
     }
     this.close();
   }

@@ -10,9 +10,9 @@ export interface SendLimit {
 
 export function cameraLimit(peerCount: number): SendLimit {
   if (peerCount <= 1) return { maxBitrate: 1_200_000, scaleResolutionDownBy: 1 };
-  if (peerCount <= 3) return { maxBitrate: 600_000, scaleResolutionDownBy: 1 };
-  if (peerCount <= 5) return { maxBitrate: 350_000, scaleResolutionDownBy: 1.5 };
-  return { maxBitrate: 220_000, scaleResolutionDownBy: 2, maxFramerate: 20 };
+  if (peerCount <= 2) return { maxBitrate: 700_000, scaleResolutionDownBy: 1 };
+  if (peerCount <= 4) return { maxBitrate: 400_000, scaleResolutionDownBy: 1.5 };
+  return { maxBitrate: 250_000, scaleResolutionDownBy: 2, maxFramerate: 20 };
 }
 
 /** Screens keep their resolution (text must stay legible); frame rate and bitrate give way instead. */

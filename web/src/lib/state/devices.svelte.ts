@@ -20,12 +20,12 @@ export class DevicesState {
   #choices = $state.raw<Choices>(loadChoices());
   #mic = $state.raw<MediaStreamTrack | null>(null);
   #camera = $state.raw<MediaStreamTrack | null>(null);
-  #micOn = $state(true);
-  #cameraOn = $state(true);
+  #micOn = $state.raw(true);
+  #cameraOn = $state.raw(true);
   #micError = $state.raw<MediaError | null>(null);
   #cameraError = $state.raw<MediaError | null>(null);
-  #level = $state(0);
-  #started = $state(false);
+  #level = $state.raw(0);
+  #started = $state.raw(false);
   #meter: AudioLevelMeter | null = null;
   #levelTimer: ReturnType<typeof setInterval> | null = null;
   #stopListening: (() => void) | null = null;

@@ -29,19 +29,19 @@ const SPEAKER_SAMPLE_MS = 250;
 
 export class MeetingState {
   readonly #deps: MeetingDeps;
-  #code = $state<string | null>(null);
-  #title = $state('');
-  #phase = $state<MeetingPhase>('loading');
-  #problem = $state('');
-  #joinError = $state('');
+  #code = $state.raw<string | null>(null);
+  #title = $state.raw('');
+  #phase = $state.raw<MeetingPhase>('loading');
+  #problem = $state.raw('');
+  #joinError = $state.raw('');
   #self = $state.raw<{ id: string; name: string } | null>(null);
   #participants = $state.raw<ParticipantView[]>([]);
   #chat = $state.raw<readonly ChatMessage[]>([]);
-  #unread = $state(0);
-  #panel = $state<SidePanel>(null);
-  #status = $state<SignalStatus>('idle');
-  #activeSpeaker = $state<string | null>(null);
-  #selfSpeaking = $state(false);
+  #unread = $state.raw(0);
+  #panel = $state.raw<SidePanel>(null);
+  #status = $state.raw<SignalStatus>('idle');
+  #activeSpeaker = $state.raw<string | null>(null);
+  #selfSpeaking = $state.raw(false);
   #screen = $state.raw<MediaStreamTrack | null>(null);
 
   #room: Room | null = null;

@@ -5,16 +5,16 @@ import type { RemoteParticipant } from '$lib/rtc/Room.js';
 
 export class ParticipantView {
   readonly id: string;
-  #name = $state('');
-  #guest = $state(false);
-  #joinedAt = $state(0);
-  #audioOn = $state(false);
-  #videoOn = $state(false);
+  #name = $state.raw('');
+  #guest = $state.raw(false);
+  #joinedAt = $state.raw(0);
+  #audioOn = $state.raw(false);
+  #videoOn = $state.raw(false);
   #audio = $state.raw<MediaStreamTrack | null>(null);
   #camera = $state.raw<MediaStreamTrack | null>(null);
   #screen = $state.raw<MediaStreamTrack | null>(null);
-  #health = $state<LinkHealth>('connecting');
-  #speaking = $state(false);
+  #health = $state.raw<LinkHealth>('connecting');
+  #speaking = $state.raw(false);
 
   constructor(participant: RemoteParticipant) {
     this.id = participant.id;

@@ -9,7 +9,7 @@ export class SessionState {
   readonly #api: ApiClient;
   #session = $state.raw<AuthResponse | null>(null);
   /** Pre-fills "Your name" wherever it is asked. */
-  #name = $state('');
+  #name = $state.raw('');
 
   constructor(api: ApiClient) {
     this.#api = api;
