@@ -210,6 +210,23 @@ describe('leave and disconnect', () => {
   });
 });
 
+describe('expiry', () => {
+  it('ignores records past their expiry that DynamoDB has not deleted yet', async () => {
+    const { code, a, b } = await meetingWithTwo();
+    const { services } = await import('../functions/adapters/services.js');
+    const past = Math.floor(Date.now() / 1000) - 10;
+    const ghost = { connectionId: 'GhostConn00000=', userId: 'g_ghost', name: 'Ghost', guest: true, expiresAt: past };
+    const peerId = `${code}.ghostghostgh`;
+    await services.store().enterMeeting({ ...ghost, meeting: code, peerId, joinedAt: 0 }, { ...ghost, meeting: code, peerId });
+
+    const c = await local.joined(code, 'Cy');
+    expect(c.joined.peers.map((p) => p.id).sort()).toEqual([a.joined.self.id, b.joined.self.id].sort());
+    a.client.send({ action: 'signal', to: peerId, data: {} });
+    expect((await a.client.next('error')).code).toBe('peer-not-found');
+    for (const x of [a, b, c]) x.client.close();
+  });
+});
+
 describe('bad input', () => {
   it.each([
     ['malformed JSON', '{"action":"join",', 'bad-json'],

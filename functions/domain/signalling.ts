@@ -93,7 +93,7 @@ export class Signalling {
     const { sender, target } = meeting
       ? await this.store.getSenderAndTarget(caller.connectionId, meeting, msg.to)
       : { sender: await this.store.getConnection(caller.connectionId), target: undefined };
-    if (!sender?.meeting || !sender.peerId) throw notInMeeting();
+    if (!sender?.meeting || !sender.peerId || !this.#live(sender)) throw notInMeeting();
     if (!target || target.meeting !== sender.meeting || !this.#live(target)) throw peerNotFound();
     await this.#sendOrEvict(target, { type: 'signal', from: sender.peerId, data: msg.data });
   }
@@ -101,7 +101,7 @@ export class Signalling {
   /** Stores a chat message and delivers it to everyone in the meeting, the sender included. */
   async chat(caller: Caller, msg: ChatAction): Promise<void> {
     const connection = await this.store.getConnection(caller.connectionId);
-    if (!connection?.meeting || !connection.peerId) throw notInMeeting();
+    if (!connection?.meeting || !connection.peerId || !this.#live(connection)) throw notInMeeting();
     const chat = {
       meeting: connection.meeting,
       id: newId('c_', 9),
@@ -120,7 +120,7 @@ export class Signalling {
 
   async leave(caller: Caller): Promise<void> {
     const connection = await this.store.getConnection(caller.connectionId);
-    if (!connection?.meeting || !connection.peerId) throw notInMeeting();
+    if (!connection?.meeting || !connection.peerId || !this.#live(connection)) throw notInMeeting();
     const { meeting, peerId } = connection;
     await this.store.saveConnection({ ...callerRecord(caller, connection.expiresAt) });
     if (await this.store.removeParticipant(meeting, peerId, caller.connectionId)) {
@@ -158,8 +158,9 @@ export class Signalling {
     return (await this.tokens.checkMac(resume.key, 'resume', resume.peer, caller.userId)) ? resume.peer : undefined;
   }
 
-  #live(p: Participant): boolean {
-    return p.expiresAt * 1000 > this.clock.now();
+  /** DynamoDB's TTL deletes expired records up to ~48 h late: until then they count as absent. */
+  #live(record: { expiresAt: number }): boolean {
+    return record.expiresAt * 1000 > this.clock.now();
   }
 
   async #participants(meeting: string): Promise<Participant[]> {
