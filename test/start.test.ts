@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 
 describe('npm start', () => {
   it('prints one URL that serves /config.json, the HTTP API and the WebSocket, and stops on SIGTERM', async () => {
-    const child = spawn('npx', ['tsx', 'local/main.ts', '--in-memory'], {
+    // One process (not npx -> tsx -> node), so that the signal reaches the server itself.
+    const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts', '--in-memory'], {
       env: { ...process.env, PORT: '0', BCRYPT_COST: '4' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
