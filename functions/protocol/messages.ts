@@ -137,7 +137,15 @@ export const SignalPayload = v.object({
       }),
     ),
   ),
-  /** Free-form per-peer state (mute, camera, screen share) that rides the same relay. */
+  /**
+   * Numbers the sender's descriptions on this link, so the receiver can put an offer and an answer that
+   * arrive swapped (each message is its own Lambda invocation) back in order.
+   */
+  seq: v.optional(v.number()),
+  /**
+   * The sender's media state, `{rev, audio, video, screen}` (screen: the id of the MediaStream the share
+   * is sent in, or null). Read leniently by the receiver so newer clients may add fields.
+   */
   state: v.optional(v.record(v.string(), v.unknown())),
 });
 export type SignalPayload = v.InferOutput<typeof SignalPayload>;

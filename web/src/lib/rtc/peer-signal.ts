@@ -1,15 +1,10 @@
-// What one peer puts in `signal.data` for another, on top of the shared protocol's SignalPayload:
-// a sequence number on descriptions (see DescriptionSequencer) and the sender's media state
+// What one peer puts in `signal.data` for another (the shared protocol's SignalPayload): descriptions
+// numbered by `seq` (see DescriptionSequencer), candidate batches, and the sender's media state
 // (mic, camera, screen share), which rides `state` so the other side can show indicators.
-import * as v from 'valibot';
 import { SignalPayload } from '$protocol/messages.js';
 
-export const PeerSignal = v.object({
-  ...SignalPayload.entries,
-  /** Numbers descriptions per link so the receiver can undo reordering. */
-  seq: v.optional(v.number()),
-});
-export type PeerSignal = v.InferOutput<typeof PeerSignal>;
+export const PeerSignal = SignalPayload;
+export type PeerSignal = SignalPayload;
 
 export interface PeerMediaState {
   /** Bumped on every change so a late, older state never overwrites a newer one. */
