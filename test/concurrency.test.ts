@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { useLocalStack } from './support/local-stack.js';
 import type { SocketClient } from './support/socket-client.js';
 
-const local = useLocalStack({ invokeDelayMs: 40 });
+const local = useLocalStack({ invokeDelayMs: 40, environment: { MAX_PARTICIPANTS: '20' } });
 
 /** Everyone a client knows of: the peers in `joined` plus every `peer-joined` minus `peer-left`. */
 function known(client: SocketClient, joinedPeers: string[]): Set<string> {

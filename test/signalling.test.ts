@@ -86,6 +86,28 @@ describe('join', () => {
     client.close();
   });
 
+  it('refuses a ninth person with meeting-full and leaves the meeting as it was', async () => {
+    const host = await local.account('Host');
+    const code = await local.meeting(host.token);
+    const eight = [];
+    for (let i = 0; i < 8; i++) eight.push(await local.joined(code, `P${i}`));
+    for (let i = 1; i < 8; i++) await eight[0]!.client.next('peer-joined');
+    const { token } = await local.guest('Ninth');
+    const ninth = await local.connect(token);
+    ninth.send({ action: 'join', meeting: code });
+    expect(await ninth.next('error')).toMatchObject({ code: 'meeting-full', action: 'join' });
+    await eight[0]!.client.nothing('peer-joined', 100);
+    ninth.send({ action: 'chat', text: 'let me in' });
+    expect((await ninth.next('error')).code).toBe('not-in-meeting');
+    // When someone leaves there is room again.
+    eight[7]!.client.send({ action: 'leave' });
+    await eight[0]!.client.next('peer-left');
+    ninth.send({ action: 'join', meeting: code });
+    expect((await ninth.next('joined')).peers).toHaveLength(7);
+    for (const p of eight) p.client.close();
+    ninth.close();
+  });
+
   it('answers an unknown meeting with meeting-not-found and leaves no trace', async () => {
     const { token } = await local.guest('Lost');
     const client = await local.connect(token);

@@ -26,7 +26,8 @@ export const env = {
   dynamoEndpoint: () => read('DYNAMODB_ENDPOINT'),
   bcryptCost: () => number('BCRYPT_COST', 10, 4, 15),
   tokenTtlSeconds: () => number('TOKEN_TTL_SECONDS', 12 * 3600, 60, 30 * 24 * 3600),
-  maxParticipants: () => number('MAX_PARTICIPANTS', 25, 2, 100),
+  // A video mesh sends one stream per other person: past ~8 an ordinary uplink gives out.
+  maxParticipants: () => number('MAX_PARTICIPANTS', 8, 2, 100),
   stunUrls: () => list('STUN_URLS'),
   turnUrls: () => list('TURN_URLS'),
   turnSecret: () => read('TURN_SECRET'),
