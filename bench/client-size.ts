@@ -16,6 +16,7 @@ const TARGET_KB = 45;
 interface ManifestChunk {
   file: string;
   imports?: string[];
+  dynamicImports?: string[];
 }
 type Manifest = Record<string, ManifestChunk>;
 
@@ -28,7 +29,11 @@ function build(dir: string): void {
   if (result.status !== 0) throw new Error(`build failed in ${dir}:\n${result.stdout}\n${result.stderr}`);
 }
 
-/** The JS files a page loads: the bootstrap script, SvelteKit's entries, the root layout and the page, with their imports. */
+/**
+ * The JS files a page loads: the bootstrap script, SvelteKit's entries, the root layout and the page, with
+ * their imports, static and dynamic (code a page loads later counts too). SvelteKit's app entry imports every
+ * route's node dynamically; those are its route table, not code this page loads, so they are not followed.
+ */
 function pageFiles(appDir: string, buildDir: string, route: string): string[] {
   const manifest = JSON.parse(readFileSync(join(appDir, '.svelte-kit/output/client/.vite/manifest.json'), 'utf8')) as Manifest;
   const nodesDir = join(appDir, '.svelte-kit/generated/client-optimized/nodes');
@@ -41,6 +46,7 @@ function pageFiles(appDir: string, buildDir: string, route: string): string[] {
     if (seen.has(key)) return;
     seen.add(key);
     for (const dep of manifest[key]?.imports ?? []) visit(dep);
+    if (!key.endsWith('client-optimized/app.js')) for (const dep of manifest[key]?.dynamicImports ?? []) visit(dep);
   };
   for (const key of [...entries, nodeOf('0.js'), nodeOf(pageNode)]) visit(key);
   const files = [...seen].map((k) => manifest[k]!.file);

@@ -6,6 +6,11 @@ import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
 /** @type {import('@sveltejs/kit').Config} */
 export default {
   preprocess: vitePreprocess(),
+  // No window.__svelte version stamp (its own tiny chunk on every page).
+  compilerOptions: { discloseVersion: false },
+  // Our components are all runes-mode; a component without a rune would otherwise compile in legacy mode and
+  // pull Svelte's legacy runtime onto every page.
+  vitePlugin: { dynamicCompileOptions: ({ filename }) => (filename.includes('node_modules') ? undefined : { runes: true }) },
   kit: {
     adapter: adapter({ pages: 'build', assets: 'build', fallback: '200.html', strict: true }),
     alias: { $protocol: '../functions/protocol' },

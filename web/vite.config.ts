@@ -2,6 +2,50 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vite';
 
+interface ModuleGraph {
+  getModuleInfo(id: string): { importers: readonly string[] } | null;
+}
+
+// Where a module's static importers lead: route files, or SvelteKit's own entry points.
+const ROOT = /[\\/]src[\\/]routes[\\/](.*[\\/])?\+(page|layout|error)(@[^.]*)?\.(svelte|[jt]s)$|[\\/]client-optimized[\\/]app\.js$|[\\/]runtime[\\/]client[\\/]entry\.js$/;
+const EVERY_PAGE = /\+layout[^\\/]*$|app\.js$|entry\.js$/;
+
+function rootsReaching(id: string, graph: ModuleGraph): Set<string> {
+  const roots = new Set<string>();
+  const seen = new Set<string>();
+  const stack = [id];
+  while (stack.length) {
+    const current = stack.pop()!;
+    if (seen.has(current)) continue;
+    seen.add(current);
+    if (ROOT.test(current)) roots.add(current);
+    else stack.push(...(graph.getModuleInfo(current)?.importers ?? []));
+  }
+  return roots;
+}
+
+/**
+ * One chunk for what (nearly) every page loads: Svelte, SvelteKit and the modules the root layout or three
+ * or more routes use. Without it Rollup-style splitting leaves a dozen small shared chunks, and each file
+ * gzips on its own, so a page paid a few KB for the split alone. Route components and what only one or two
+ * routes use (the meeting screen, the sign-in form) stay in their own chunks, loaded by those routes only.
+ */
+function sharedChunk(id: string, graph: ModuleGraph): string | null {
+  // SvelteKit's route nodes and its app entry stay entry chunks of their own.
+  if (/[\\/]client-optimized[\\/](app\.js|nodes[\\/])/.test(id)) return null;
+  // Universal +page.ts/+layout.ts modules are tiny; kept apart they pull the bundler's namespace helper into a chunk of its own.
+  if (/[\\/]src[\\/]routes[\\/](.*[\\/])?\+(page|layout)\.[jt]s$/.test(id)) return 'shared';
+  const roots = [...rootsReaching(id, graph)];
+  return roots.length >= 3 || roots.some((root) => EVERY_PAGE.test(root)) ? 'shared' : null;
+}
+
 export default defineConfig({
   plugins: [sveltekit()],
+  build: {
+    rolldownOptions: {
+      output: {
+        codeSplitting: { groups: [{ name: sharedChunk }] },
+      },
+    },
+  },
 });

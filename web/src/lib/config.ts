@@ -10,16 +10,12 @@ export interface AppConfig {
   iceServers: IceServer[];
 }
 
-export async function loadConfig(fetchFn: typeof fetch = fetch, base = location.href): Promise<AppConfig> {
-  const response = await fetchFn(new URL('/config.json', base));
+export async function loadConfig(base = location.href): Promise<AppConfig> {
+  const response = await fetch(new URL('/config.json', base));
   if (!response.ok) throw new Error(`Could not load the app's settings (/config.json answered ${response.status}).`);
-  return resolveConfig((await response.json()) as ClientConfig, base);
-}
-
-export function resolveConfig(config: ClientConfig, base: string): AppConfig {
+  const config = (await response.json()) as ClientConfig;
   const ws = new URL(config.wsUrl, base);
-  if (ws.protocol === 'http:') ws.protocol = 'ws:';
-  if (ws.protocol === 'https:') ws.protocol = 'wss:';
+  ws.protocol = ws.protocol.replace('http', 'ws');
   return {
     apiUrl: new URL(config.apiUrl, base).href.replace(/\/$/, ''),
     wsUrl: ws.href,

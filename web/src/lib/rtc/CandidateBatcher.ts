@@ -3,34 +3,29 @@
 
 export const CANDIDATE_BATCH_MS = 30;
 
-export class CandidateBatcher {
-  #pending: RTCIceCandidateInit[] = [];
-  #timer: ReturnType<typeof setTimeout> | null = null;
-  readonly #flush: (candidates: RTCIceCandidateInit[]) => void;
-  readonly #windowMs: number;
+export interface CandidateBatcher {
+  add(candidate: RTCIceCandidateInit): void;
+  /** Drops what is pending; nothing more is handed over until the next add. */
+  dispose(): void;
+}
 
-  constructor(flush: (candidates: RTCIceCandidateInit[]) => void, windowMs = CANDIDATE_BATCH_MS) {
-    this.#flush = flush;
-    this.#windowMs = windowMs;
-  }
-
-  add(candidate: RTCIceCandidateInit): void {
-    this.#pending.push(candidate);
-    this.#timer ??= setTimeout(() => this.flush(), this.#windowMs);
-  }
-
-  flush(): void {
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = null;
-    if (this.#pending.length === 0) return;
-    const batch = this.#pending;
-    this.#pending = [];
-    this.#flush(batch);
-  }
-
-  dispose(): void {
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = null;
-    this.#pending = [];
-  }
+export function createCandidateBatcher(flush: (candidates: RTCIceCandidateInit[]) => void): CandidateBatcher {
+  let pending: RTCIceCandidateInit[] = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const batcher: CandidateBatcher = {
+    add(candidate) {
+      pending.push(candidate);
+      timer ??= setTimeout(() => {
+        const batch = pending;
+        batcher.dispose();
+        flush(batch);
+      }, CANDIDATE_BATCH_MS);
+    },
+    dispose() {
+      clearTimeout(timer);
+      timer = undefined;
+      pending = [];
+    },
+  };
+  return batcher;
 }

@@ -6,49 +6,44 @@
 
 export const DESCRIPTION_GAP_MS = 1500;
 
-export class DescriptionSequencer<T> {
-  #lastDelivered = 0;
-  #waiting = new Map<number, T>();
-  #gapTimer: ReturnType<typeof setTimeout> | null = null;
-  readonly #deliver: (item: T) => void;
-  readonly #gapMs: number;
-
-  constructor(deliver: (item: T) => void, gapMs = DESCRIPTION_GAP_MS) {
-    this.#deliver = deliver;
-    this.#gapMs = gapMs;
-  }
-
+export interface DescriptionSequencer<T> {
   /** `seq` undefined: the sender does not number its messages; deliver as received. */
-  push(seq: number | undefined, item: T): void {
-    if (seq === undefined) return this.#deliver(item);
-    if (seq <= this.#lastDelivered || this.#waiting.has(seq)) return; // stale or duplicate
-    this.#waiting.set(seq, item);
-    this.#drain();
-  }
+  push(seq: number | undefined, item: T): void;
+  dispose(): void;
+}
 
-  #drain(): void {
+export function createDescriptionSequencer<T>(deliver: (item: T) => void): DescriptionSequencer<T> {
+  let lastDelivered = 0;
+  const waiting = new Map<number, T>();
+  let gapTimer: ReturnType<typeof setTimeout> | undefined;
+
+  function drain(): void {
     let next: T | undefined;
-    while ((next = this.#waiting.get(this.#lastDelivered + 1)) !== undefined) {
-      this.#waiting.delete(++this.#lastDelivered);
-      this.#deliver(next);
+    while ((next = waiting.get(lastDelivered + 1)) !== undefined) {
+      waiting.delete(++lastDelivered);
+      deliver(next);
     }
-    if (this.#waiting.size === 0) {
-      if (this.#gapTimer) clearTimeout(this.#gapTimer);
-      this.#gapTimer = null;
-    } else {
-      this.#gapTimer ??= setTimeout(() => this.#skipGap(), this.#gapMs);
-    }
+    if (!waiting.size) return sequencer.dispose();
+    gapTimer ??= setTimeout(() => {
+      // Skip the gap: on with the lowest number that did arrive.
+      gapTimer = undefined;
+      lastDelivered = Math.min(...waiting.keys()) - 1;
+      drain();
+    }, DESCRIPTION_GAP_MS);
   }
 
-  #skipGap(): void {
-    this.#gapTimer = null;
-    if (this.#waiting.size === 0) return;
-    this.#lastDelivered = Math.min(...this.#waiting.keys()) - 1;
-    this.#drain();
-  }
-
-  dispose(): void {
-    if (this.#gapTimer) clearTimeout(this.#gapTimer);
-    this.#waiting.clear();
-  }
+  const sequencer: DescriptionSequencer<T> = {
+    push(seq, item) {
+      if (seq === undefined) return deliver(item);
+      if (seq <= lastDelivered || waiting.has(seq)) return; // stale or duplicate
+      waiting.set(seq, item);
+      drain();
+    },
+    dispose() {
+      clearTimeout(gapTimer);
+      gapTimer = undefined;
+      waiting.clear();
+    },
+  };
+  return sequencer;
 }

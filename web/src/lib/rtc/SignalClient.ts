@@ -3,21 +3,26 @@
 // socket alive (API Gateway drops a socket idle for 10 minutes and cuts every socket at 2 hours),
 // and reconnects on its own, re-joining with the resume key so the peer id, and with it every
 // RTCPeerConnection the other participants hold, stays the same.
-import * as v from 'valibot';
+import { safeParse, type GenericSchema } from 'valibot';
 import { HEARTBEAT_INTERVAL_MS, MAX_CONNECTION_MS } from '$protocol/limits.js';
 import {
-  ServerMessage,
+  ChatMessage,
+  ErrorMessage,
+  JoinedMessage,
+  PeerJoinedMessage,
+  PeerLeftMessage,
+  PongMessage,
+  SignalMessage,
   type ChatAction,
-  type ChatMessage,
   type ClientMessage,
-  type ErrorMessage,
   type JoinAction,
-  type JoinedMessage,
   type PeerInfo,
+  type ServerMessage,
   type SignalAction,
 } from '$protocol/messages.js';
-import { Emitter } from './Emitter.js';
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
+import { createEmitter, type Emitter } from './Emitter.js';
+import { backoffDelay } from './backoff.js';
+import { createTimers, type Timer } from './timers.js';
 
 export type SignalStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed';
 
@@ -47,300 +52,263 @@ export interface SignalClientOptions {
   url: string;
   token: () => string;
   meeting: string;
-  heartbeatMs?: number;
-  /** A socket that does not answer a ping within this long is treated as dead. */
-  pongTimeoutMs?: number;
-  /** Reconnect ahead of API Gateway's hard cap on a connection's lifetime. */
-  maxConnectionMs?: number;
-  joinTimeoutMs?: number;
-  backoff?: BackoffOptions;
   /** Asked when a socket fails before opening; `false` ends the session as 'unauthorized'. */
   tokenValid?: () => boolean;
-  createSocket?: (url: string) => WebSocket;
 }
 
-interface Session {
-  peer: string;
-  key: string;
-}
+/** The protocol's ServerMessage schemas by `type`: a message is validated against the one its type names. */
+const SERVER_MESSAGES = new Map<unknown, GenericSchema<unknown, ServerMessage>>(
+  [ChatMessage, ErrorMessage, JoinedMessage, PeerJoinedMessage, PeerLeftMessage, PongMessage, SignalMessage].map((schema) => [
+    schema.entries.type.literal,
+    schema,
+  ]),
+);
 
 const OUTBOX_LIMIT = 500;
 const RETIRE_GRACE_MS = 1000;
 const LEAVE_LINGER_MS = 1500;
+/** A socket that does not answer a ping within this long is treated as dead. */
+const PONG_TIMEOUT_MS = 20_000;
+const JOIN_TIMEOUT_MS = 10_000;
 
-export class SignalClient extends Emitter<SignalEvents> {
-  readonly #options: Required<Omit<SignalClientOptions, 'tokenValid'>> & Pick<SignalClientOptions, 'tokenValid'>;
-  #status: SignalStatus = 'idle';
-  #socket: WebSocket | null = null;
-  /** Joined on #socket: sends go straight out; before that they wait in the outbox. */
-  #joined = false;
-  /** A replacement socket opened ahead of the 2-hour cap (make before break). */
-  #next: WebSocket | null = null;
-  #session: Session | null = null;
-  #outbox: (SignalAction | ChatAction)[] = [];
-  #attempt = 0;
-  #timers = new Set<ReturnType<typeof setTimeout>>();
-  #heartbeat: ReturnType<typeof setInterval> | null = null;
-  #pongTimer: ReturnType<typeof setTimeout> | null = null;
-  #joinTimer: ReturnType<typeof setTimeout> | null = null;
-  #reconnectTimer: ReturnType<typeof setTimeout> | null = null;
-
-  constructor(options: SignalClientOptions) {
-    super();
-    this.#options = {
-      heartbeatMs: HEARTBEAT_INTERVAL_MS,
-      pongTimeoutMs: 20_000,
-      maxConnectionMs: MAX_CONNECTION_MS,
-      joinTimeoutMs: 10_000,
-      backoff: DEFAULT_BACKOFF,
-      createSocket: (url) => new WebSocket(url),
-      ...options,
-    };
-  }
-
-  get status(): SignalStatus {
-    return this.#status;
-  }
-
-  /** Our peer id in the meeting, once joined. */
-  get selfId(): string | null {
-    return this.#session?.peer ?? null;
-  }
-
-  connect(): void {
-    if (this.#status !== 'idle') return;
-    this.#setStatus('connecting');
-    addEventListener('online', this.#onOnline);
-    this.#socket = this.#openSocket();
-  }
-
+export interface SignalClient {
+  readonly status: SignalStatus;
+  on: Emitter<SignalEvents>['on'];
+  connect(): void;
   /** Sends now when joined, otherwise after the next (re-)join. */
-  send(message: SignalAction | ChatAction): void {
-    if (this.#status === 'closed') return;
-    if (this.#joined && this.#socket?.readyState === WebSocket.OPEN) {
-      this.#socket.send(JSON.stringify(message));
-      return;
-    }
-    this.#outbox.push(message);
-    if (this.#outbox.length > OUTBOX_LIMIT) this.#outbox.shift();
-  }
-
-  /** Skips the backoff wait, e.g. when the browser reports the network is back. */
-  reconnectNow(): void {
-    if (this.#status !== 'reconnecting' || this.#socket) return;
-    if (this.#reconnectTimer) this.#clearTimer(this.#reconnectTimer);
-    this.#reconnectTimer = null;
-    this.#socket = this.#openSocket();
-  }
-
+  send(message: SignalAction | ChatAction): void;
   /** Leaves the meeting (the others are told at once) and closes for good. */
-  leave(): void {
-    const socket = this.#socket;
-    if (this.#joined && socket?.readyState === WebSocket.OPEN) {
-      socket.send(JSON.stringify({ action: 'leave' } satisfies ClientMessage));
-      // Closing at once would race the leave on the server: if $disconnect ran first, the others would
-      // hear "disconnected" and wait for a comeback. So the socket lingers a moment (unless the page goes).
-      this.#socket = null;
-      socket.onmessage = socket.onclose = null;
-      setTimeout(() => this.#discard(socket), LEAVE_LINGER_MS);
-    }
-    this.close();
-  }
-
+  leave(): void;
   /** Closes for good without a `leave`; the server notices the socket closing. */
-  close(): void {
-    if (this.#status === 'closed') return;
-    this.#setStatus('closed');
-    removeEventListener('online', this.#onOnline);
-    this.#stopTimers();
-    for (const socket of [this.#socket, this.#next]) if (socket) this.#discard(socket);
-    this.#socket = this.#next = null;
-    this.#joined = false;
-    this.#outbox = [];
-    this.removeAllListeners();
-  }
+  close(): void;
+}
 
-  #openSocket(): WebSocket {
-    const url = new URL(this.#options.url);
-    url.searchParams.set('token', this.#options.token());
-    const socket = this.#options.createSocket(url.href);
+export function createSignalClient(options: SignalClientOptions): SignalClient {
+  const events = createEmitter<SignalEvents>();
+  const timers = createTimers();
+  let status: SignalStatus = 'idle';
+  let socket: WebSocket | null = null;
+  /** Joined on `socket`: sends go straight out; before that they wait in the outbox. */
+  let joined = false;
+  /** A replacement socket opened ahead of the 2-hour cap (make before break). */
+  let next: WebSocket | null = null;
+  /** Our peer id and the key that reclaims it after a reconnect. */
+  let session: { peer: string; key: string } | null = null;
+  let outbox: (SignalAction | ChatAction)[] = [];
+  let attempt = 0;
+  let heartbeat: ReturnType<typeof setInterval> | undefined;
+  let pongTimer: Timer | null = null;
+  let reconnectTimer: Timer | null = null;
+
+  function openSocket(): WebSocket {
+    const url = new URL(options.url);
+    url.searchParams.set('token', options.token());
+    const opening = new WebSocket(url);
     let opened = false;
-    socket.onopen = () => {
+    opening.onopen = () => {
       opened = true;
-      this.#sendJoin(socket);
+      sendJoin(opening);
     };
-    socket.onmessage = (event) => this.#receive(socket, event.data);
-    socket.onclose = () => this.#onClose(socket, opened);
-    return socket;
+    opening.onmessage = (event) => receive(opening, event.data);
+    opening.onclose = () => onClose(opening, opened);
+    return opening;
   }
 
-  #sendJoin(socket: WebSocket): void {
-    const join: JoinAction = { action: 'join', meeting: this.#options.meeting };
-    if (this.#session) join.resume = { ...this.#session };
-    socket.send(JSON.stringify(join));
-    if (socket === this.#socket) {
-      this.#joinTimer = this.#later(this.#options.joinTimeoutMs, () => this.#abandon(socket));
-    }
+  function sendJoin(to: WebSocket): void {
+    const join: JoinAction = { action: 'join', meeting: options.meeting };
+    if (session) join.resume = { ...session };
+    sendAction(to, join);
+    if (to === socket) timers.add(JOIN_TIMEOUT_MS, () => !joined && socket === to && abandon(to));
   }
 
-  #receive(socket: WebSocket, raw: unknown): void {
+  function receive(from: WebSocket, raw: unknown): void {
     let json: unknown;
     try {
       json = JSON.parse(String(raw));
     } catch {
       return;
     }
-    const parsed = v.safeParse(ServerMessage, json);
-    if (!parsed.success) {
-      console.warn('[meshmeet] ignored a malformed server message', parsed.issues[0]?.message);
-      return;
-    }
+    const schema = SERVER_MESSAGES.get((json as { type?: unknown } | null)?.type);
+    const parsed = schema ? safeParse(schema, json) : null;
+    if (!parsed?.success) return console.warn('[meshmeet] ignored a malformed server message', parsed?.issues[0].message);
     const message = parsed.output;
     switch (message.type) {
       case 'joined':
-        return this.#onJoined(socket, message);
+        return onJoined(from, message);
       case 'pong':
-        if (this.#pongTimer) this.#clearTimer(this.#pongTimer);
-        this.#pongTimer = null;
+        pongTimer = timers.clear(pongTimer);
         return;
       case 'error':
-        return this.#onError(socket, message);
+        return onError(from, message);
       case 'peer-joined':
-        return this.emit('peer-joined', message.peer);
+        return events.emit('peer-joined', message.peer);
       case 'peer-left':
-        return this.emit('peer-left', { id: message.id, reason: message.reason ?? 'left' });
+        return events.emit('peer-left', { id: message.id, reason: message.reason ?? 'left' });
       case 'signal':
-        return this.emit('signal', { from: message.from, data: message.data });
+        return events.emit('signal', message);
       case 'chat':
-        return this.emit('chat', message);
+        return events.emit('chat', message);
     }
   }
 
-  #onJoined(socket: WebSocket, message: JoinedMessage): void {
-    const resumed = this.#session?.peer === message.self.id;
-    this.#session = { peer: message.self.id, key: message.resumeKey };
-    if (socket === this.#next) {
+  function onJoined(from: WebSocket, message: JoinedMessage): void {
+    const resumed = session?.peer === message.self.id;
+    session = { peer: message.self.id, key: message.resumeKey };
+    if (from === next) {
       // The replacement socket is in: switch over, let the old one drain, then close it.
-      const old = this.#socket;
-      this.#socket = socket;
-      this.#next = null;
-      if (old) setTimeout(() => this.#discard(old), RETIRE_GRACE_MS);
+      const old = socket;
+      socket = from;
+      next = null;
+      if (old) setTimeout(() => discard(old), RETIRE_GRACE_MS);
     }
-    if (socket !== this.#socket) return;
-    if (this.#joinTimer) this.#clearTimer(this.#joinTimer);
-    this.#joinTimer = null;
-    this.#joined = true;
-    this.#attempt = 0;
-    this.#startHeartbeat();
-    this.#scheduleRenewal();
-    this.#setStatus('connected');
-    this.emit('joined', { message, resumed });
-    const queued = this.#outbox;
-    this.#outbox = [];
-    for (const item of queued) this.send(item);
+    if (from !== socket) return;
+    joined = true;
+    attempt = 0;
+    startHeartbeat();
+    // Switch to a fresh socket 5 to 10 minutes (jittered) before the gateway's 2-hour cap.
+    timers.add(MAX_CONNECTION_MS - (5 + Math.random() * 5) * 60_000, renew);
+    setStatus('connected');
+    events.emit('joined', { message, resumed });
+    const queued = outbox;
+    outbox = [];
+    queued.forEach(client.send);
   }
 
-  #onError(socket: WebSocket, message: ErrorMessage): void {
-    if (message.action !== 'join') return this.emit('error', message);
-    if (message.code === 'meeting-not-found' || message.code === 'meeting-full') {
-      this.emit('failed', { reason: message.code, message: message.message });
-      return this.close();
-    }
-    if (this.#session && socket.readyState === WebSocket.OPEN) {
+  function onError(from: WebSocket, message: ErrorMessage): void {
+    if (message.action !== 'join') return events.emit('error', message);
+    if (message.code === 'meeting-not-found' || message.code === 'meeting-full') return fail(message.code, message.message);
+    if (session && from.readyState === WebSocket.OPEN) {
       // The server would not take our resume key (expired, or the seat is gone): join as new.
-      this.#session = null;
-      return this.#sendJoin(socket);
+      session = null;
+      return sendJoin(from);
     }
-    this.emit('error', message);
+    events.emit('error', message);
   }
 
-  #onClose(socket: WebSocket, opened: boolean): void {
-    if (socket === this.#next) {
-      this.#next = null;
-      this.#later(30_000, () => this.#renew());
+  function onClose(closing: WebSocket, opened: boolean): void {
+    if (closing === next) {
+      next = null;
+      timers.add(30_000, renew);
       return;
     }
-    if (socket !== this.#socket || this.#status === 'closed') return;
-    this.#socket = null;
-    this.#joined = false;
-    this.#stopTimers();
-    if (!opened && this.#options.tokenValid?.() === false) {
-      this.emit('failed', { reason: 'unauthorized', message: 'Your session has expired. Sign in or enter your name again to rejoin.' });
-      return this.close();
+    if (closing !== socket || status === 'closed') return;
+    socket = null;
+    joined = false;
+    stopTimers();
+    if (!opened && options.tokenValid?.() === false) {
+      return fail('unauthorized', 'Your session has expired. Sign in or enter your name again to rejoin.');
     }
-    this.#setStatus('reconnecting');
-    this.#reconnectTimer = this.#later(backoffDelay(this.#attempt++, this.#options.backoff), () => {
-      this.#reconnectTimer = null;
-      this.#socket = this.#openSocket();
-    });
+    setStatus('reconnecting');
+    reconnectTimer = timers.add(backoffDelay(attempt++), reconnect);
+  }
+
+  function fail(reason: SignalFailureReason, message: string): void {
+    events.emit('failed', { reason, message });
+    client.close();
   }
 
   /** Treats a socket as dead now rather than waiting for a close handshake that may never come. */
-  #abandon(socket: WebSocket): void {
-    const opened = socket.readyState !== WebSocket.CONNECTING;
-    this.#discard(socket);
-    this.#onClose(socket, opened);
+  function abandon(dead: WebSocket): void {
+    const opened = dead.readyState !== WebSocket.CONNECTING;
+    discard(dead);
+    onClose(dead, opened);
   }
 
-  #discard(socket: WebSocket): void {
-    socket.onopen = socket.onmessage = socket.onclose = null;
-    try {
-      socket.close(1000);
-    } catch {
-      // Already closing: nothing left to do.
-    }
-  }
-
-  #startHeartbeat(): void {
-    if (this.#heartbeat) clearInterval(this.#heartbeat);
-    this.#heartbeat = setInterval(() => {
-      const socket = this.#socket;
-      if (!socket || !this.#joined) return;
-      socket.send(JSON.stringify({ action: 'ping' } satisfies ClientMessage));
-      this.#pongTimer ??= this.#later(this.#options.pongTimeoutMs, () => {
-        this.#pongTimer = null;
-        this.#abandon(socket);
+  function startHeartbeat(): void {
+    clearInterval(heartbeat);
+    heartbeat = setInterval(() => {
+      const current = socket;
+      if (!current || !joined) return;
+      sendAction(current, { action: 'ping' });
+      pongTimer ??= timers.add(PONG_TIMEOUT_MS, () => {
+        pongTimer = null;
+        abandon(current);
       });
-    }, this.#options.heartbeatMs);
+    }, HEARTBEAT_INTERVAL_MS);
   }
 
-  /** Plans the switch to a fresh socket 5 to 10 minutes before the gateway's cap, jittered. */
-  #scheduleRenewal(): void {
-    const margin = Math.min(this.#options.maxConnectionMs / 2, (5 + Math.random() * 5) * 60_000);
-    this.#later(this.#options.maxConnectionMs - margin, () => this.#renew());
+  function renew(): void {
+    if (status === 'connected' && !next) next = openSocket();
   }
 
-  #renew(): void {
-    if (this.#status !== 'connected' || this.#next) return;
-    this.#next = this.#openSocket();
+  function stopTimers(): void {
+    timers.clear();
+    clearInterval(heartbeat);
+    pongTimer = reconnectTimer = null;
   }
 
-  #stopTimers(): void {
-    for (const timer of this.#timers) clearTimeout(timer);
-    this.#timers.clear();
-    if (this.#heartbeat) clearInterval(this.#heartbeat);
-    this.#heartbeat = this.#pongTimer = this.#joinTimer = this.#reconnectTimer = null;
+  function setStatus(to: SignalStatus): void {
+    if (status !== to) events.emit('status', (status = to));
   }
 
-  #later(ms: number, fn: () => void): ReturnType<typeof setTimeout> {
-    const timer = setTimeout(() => {
-      this.#timers.delete(timer);
-      fn();
-    }, ms);
-    this.#timers.add(timer);
-    return timer;
+  /** Opens a socket now (the backoff is over, or the network is back while we wait). */
+  function reconnect(): void {
+    reconnectTimer = null;
+    socket = openSocket();
   }
 
-  #clearTimer(timer: ReturnType<typeof setTimeout>): void {
-    clearTimeout(timer);
-    this.#timers.delete(timer);
+  function onOnline(): void {
+    if (status !== 'reconnecting' || socket) return;
+    timers.clear(reconnectTimer);
+    reconnect();
   }
 
-  #setStatus(status: SignalStatus): void {
-    if (this.#status === status) return;
-    this.#status = status;
-    this.emit('status', status);
-  }
+  const client: SignalClient = {
+    get status() {
+      return status;
+    },
+    on: events.on,
 
-  #onOnline = (): void => this.reconnectNow();
+    connect() {
+      if (status !== 'idle') return;
+      setStatus('connecting');
+      addEventListener('online', onOnline);
+      socket = openSocket();
+    },
+
+    send(message) {
+      if (status === 'closed') return;
+      if (joined && socket?.readyState === WebSocket.OPEN) return sendAction(socket, message);
+      if (outbox.push(message) > OUTBOX_LIMIT) outbox.shift();
+    },
+
+    leave() {
+      const leaving = socket;
+      if (joined && leaving?.readyState === WebSocket.OPEN) {
+        sendAction(leaving, { action: 'leave' });
+        // Closing at once would race the leave on the server: if $disconnect ran first, the others would
+        // hear "disconnected" and wait for a comeback. So the socket lingers a moment (unless the page goes).
+        socket = null;
+        leaving.onmessage = leaving.onclose = null;
+        setTimeout(() => discard(leaving), LEAVE_LINGER_MS);
+      }
+      client.close();
+    },
+
+    close() {
+      if (status === 'closed') return;
+      setStatus('closed');
+      removeEventListener('online', onOnline);
+      stopTimers();
+      for (const open of [socket, next]) if (open) discard(open);
+      socket = next = null;
+      joined = false;
+      outbox = [];
+      events.clear();
+    },
+  };
+  return client;
+}
+
+function sendAction(socket: WebSocket, action: ClientMessage): void {
+  socket.send(JSON.stringify(action));
+}
+
+function discard(socket: WebSocket): void {
+  socket.onopen = socket.onmessage = socket.onclose = null;
+  try {
+    socket.close(1000);
+  } catch {
+    // Already closing: nothing left to do.
+  }
 }

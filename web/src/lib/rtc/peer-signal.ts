@@ -28,5 +28,5 @@ export function readMediaState(state: Record<string, unknown>): PeerMediaState {
 }
 
 export function mediaStateToWire(state: PeerMediaState): Record<string, unknown> {
-  return { rev: state.rev, audio: state.audio, video: state.video, screen: state.screen };
+  return { ...state };
 }

@@ -1,6 +1,7 @@
 // How hard each sender may push, by how many peers it sends to. In a mesh the upload is
 // (peers x per-peer bitrate), so per-peer caps fall as the meeting grows: a 6-person meeting sends
 // five copies of the camera. Figures start from libwebrtc's own defaults (360p ~700 kbps).
+import type { MediaSlot } from './PeerLink.js';
 
 export interface SendLimit {
   maxBitrate: number;
@@ -22,6 +23,7 @@ export function screenLimit(peerCount: number): SendLimit {
   return { maxBitrate: 800_000, maxFramerate: 10 };
 }
 
-export function audioLimit(_peerCount: number): SendLimit {
-  return { maxBitrate: 48_000 };
+/** The caps for what we send in `slot` to each of `peerCount` peers (audio: a flat 48 kbps). */
+export function sendLimit(slot: MediaSlot, peerCount: number): SendLimit {
+  return slot === 'camera' ? cameraLimit(peerCount) : slot === 'screen' ? screenLimit(peerCount) : { maxBitrate: 48_000 };
 }

@@ -1,15 +1,17 @@
 // What every page needs: the deployment's settings and the API client built from them.
 import { getContext, setContext } from 'svelte';
-import type { AppConfig } from '$lib/config.js';
+import { loadConfig, type AppConfig } from '$lib/config.js';
 import { ApiClient } from '$lib/api/ApiClient.js';
 
 export class AppServices {
-  readonly config: AppConfig;
-  readonly api: ApiClient;
+  /** Set by start(); the pages render once it has resolved. */
+  config!: AppConfig;
+  api!: ApiClient;
 
-  constructor(config: AppConfig) {
-    this.config = config;
-    this.api = new ApiClient(config.apiUrl);
+  /** Reads the deployment's settings (/config.json). */
+  async start(): Promise<void> {
+    this.config = await loadConfig();
+    this.api = new ApiClient(this.config.apiUrl);
   }
 }
 

@@ -2,8 +2,8 @@
 // between visits), whether each is on, the mic level, and any error with what to do about it.
 // Opened once on the pre-join screen; the same tracks go into the meeting.
 import { getContext, setContext } from 'svelte';
-import { AudioLevelMeter } from '$lib/rtc/AudioLevelMeter.js';
-import { DeviceManager, type DeviceLists } from '$lib/rtc/DeviceManager.js';
+import { createAudioLevelMeter, type AudioLevelMeter } from '$lib/rtc/AudioLevelMeter.js';
+import { canPickSpeaker, listDevices, openDevice, openDevices, type DeviceLists } from '$lib/rtc/DeviceManager.js';
 import type { MediaError } from '$lib/rtc/media-errors.js';
 
 const CHOICES_KEY = 'meshmeet.devices';
@@ -14,208 +14,214 @@ interface Choices {
   speaker: string | null;
 }
 
-export class DevicesState {
-  readonly #manager = new DeviceManager();
-  #lists = $state.raw<DeviceLists>({ microphones: [], cameras: [], speakers: [] });
-  #choices = $state.raw<Choices>(loadChoices());
-  #mic = $state.raw<MediaStreamTrack | null>(null);
-  #camera = $state.raw<MediaStreamTrack | null>(null);
-  #micOn = $state.raw(true);
-  #cameraOn = $state.raw(true);
-  #micError = $state.raw<MediaError | null>(null);
-  #cameraError = $state.raw<MediaError | null>(null);
-  #level = $state.raw(0);
-  #started = $state.raw(false);
-  #meter: AudioLevelMeter | null = null;
-  #levelTimer: ReturnType<typeof setInterval> | null = null;
-  #stopListening: (() => void) | null = null;
-  #starting: Promise<void> | null = null;
-
-  get microphones(): MediaDeviceInfo[] {
-    return this.#lists.microphones;
-  }
-  get cameras(): MediaDeviceInfo[] {
-    return this.#lists.cameras;
-  }
-  get speakers(): MediaDeviceInfo[] {
-    return this.#lists.speakers;
-  }
-  get canPickSpeaker(): boolean {
-    return this.#manager.canPickSpeaker;
-  }
-  get microphoneId(): string | null {
-    return this.#mic?.getSettings().deviceId ?? this.#choices.microphone;
-  }
-  get cameraId(): string | null {
-    return this.#camera?.getSettings().deviceId ?? this.#choices.camera;
-  }
-  get speakerId(): string | null {
-    return this.#choices.speaker;
-  }
-  get micTrack(): MediaStreamTrack | null {
-    return this.#mic;
-  }
-  get cameraTrack(): MediaStreamTrack | null {
-    return this.#camera;
-  }
+export interface DevicesState {
+  readonly microphones: MediaDeviceInfo[];
+  readonly cameras: MediaDeviceInfo[];
+  readonly speakers: MediaDeviceInfo[];
+  /** Whether audio output can be routed to a chosen speaker. */
+  readonly canPickSpeaker: boolean;
+  readonly microphoneId: string | null;
+  readonly cameraId: string | null;
+  readonly speakerId: string | null;
+  readonly micTrack: MediaStreamTrack | null;
+  readonly cameraTrack: MediaStreamTrack | null;
   /** The mic is open and not muted. */
-  get micOn(): boolean {
-    return this.#micOn && this.#mic !== null;
-  }
-  get cameraOn(): boolean {
-    return this.#cameraOn && this.#camera !== null;
-  }
-  get micError(): MediaError | null {
-    return this.#micError;
-  }
-  get cameraError(): MediaError | null {
-    return this.#cameraError;
-  }
+  readonly micOn: boolean;
+  readonly cameraOn: boolean;
+  readonly micError: MediaError | null;
+  readonly cameraError: MediaError | null;
   /** Microphone loudness, 0..1. */
-  get level(): number {
-    return this.#level;
-  }
-  get started(): boolean {
-    return this.#started;
-  }
-  get manager(): DeviceManager {
-    return this.#manager;
-  }
-
+  readonly level: number;
+  readonly started: boolean;
   /** Opens the chosen (or default) devices; whatever fails is reported, the rest works. Idempotent. */
-  start(): Promise<void> {
-    this.#starting ??= this.#start();
-    return this.#starting;
-  }
-
-  async #start(): Promise<void> {
-    this.#started = true;
-    const result = await this.#manager.open({
-      microphone: this.#choices.microphone,
-      camera: this.#cameraOn ? this.#choices.camera : false,
-    });
-    if (result.microphone) this.#setMic(result.microphone.ok ? result.microphone.value : null, result.microphone.ok ? null : result.microphone.error);
-    if (result.camera) this.#setCamera(result.camera.ok ? result.camera.value : null, result.camera.ok ? null : result.camera.error);
-    await this.refreshLists();
-    this.#stopListening = this.#manager.onDeviceChange(() => void this.refreshLists());
-    this.#levelTimer = setInterval(() => (this.#level = this.#meter?.level() ?? 0), 100);
-  }
-
-  async refreshLists(): Promise<void> {
-    this.#lists = await this.#manager.listDevices();
-  }
-
-  async selectMicrophone(deviceId: string): Promise<MediaStreamTrack | null> {
-    this.#saveChoice({ microphone: deviceId });
-    const result = await this.#manager.openMicrophone(deviceId);
-    this.#setMic(result.ok ? result.value : this.#mic, result.ok ? null : result.error);
-    return this.#mic;
-  }
-
-  async selectCamera(deviceId: string): Promise<MediaStreamTrack | null> {
-    this.#saveChoice({ camera: deviceId });
-    if (!this.#cameraOn) return null;
-    const result = await this.#manager.openCamera(deviceId);
-    this.#setCamera(result.ok ? result.value : this.#camera, result.ok ? null : result.error);
-    return this.#camera;
-  }
-
-  selectSpeaker(deviceId: string): void {
-    this.#saveChoice({ speaker: deviceId });
-  }
-
+  start(): Promise<void>;
+  selectMicrophone(deviceId: string): Promise<MediaStreamTrack | null>;
+  selectCamera(deviceId: string): Promise<MediaStreamTrack | null>;
+  selectSpeaker(deviceId: string): void;
   /** Mutes or unmutes; opens the mic first if it was not open (e.g. permission granted later). */
-  async setMicOn(on: boolean): Promise<MediaError | null> {
-    this.#micOn = on;
-    if (on && !this.#mic) {
-      const result = await this.#manager.openMicrophone(this.#choices.microphone);
-      this.#setMic(result.ok ? result.value : null, result.ok ? null : result.error);
-      if (!result.ok) {
-        this.#micOn = false;
-        return result.error;
-      }
-    }
-    if (this.#mic) this.#mic.enabled = on;
-    return null;
-  }
-
+  setMicOn(on: boolean): Promise<MediaError | null>;
   /** Turning the camera off releases it (its light goes out); turning it on opens it again. */
-  async setCameraOn(on: boolean): Promise<MediaError | null> {
-    this.#cameraOn = on;
-    if (!on) {
-      this.#setCamera(null, null);
-      return null;
-    }
-    if (this.#camera) return null;
-    const result = await this.#manager.openCamera(this.#choices.camera);
-    if (!result.ok) {
-      this.#cameraOn = false;
-      this.#cameraError = result.error;
-      return result.error;
-    }
-    if (!this.#cameraOn) {
-      result.value.stop(); // turned off again while opening
-      return null;
-    }
-    this.#setCamera(result.value, null);
-    return null;
-  }
+  setCameraOn(on: boolean): Promise<MediaError | null>;
+  stop(): void;
+}
 
-  stop(): void {
-    if (this.#levelTimer) clearInterval(this.#levelTimer);
-    this.#stopListening?.();
-    this.#meter?.close();
-    this.#meter = null;
-    this.#mic?.stop();
-    this.#camera?.stop();
-    this.#mic = this.#camera = null;
-    this.#started = false;
-    this.#starting = null;
-  }
+export function createDevices(): DevicesState {
+  let lists = $state.raw<DeviceLists>({ microphones: [], cameras: [], speakers: [] });
+  let choices = $state.raw<Choices>(loadChoices());
+  let mic = $state.raw<MediaStreamTrack | null>(null);
+  let camera = $state.raw<MediaStreamTrack | null>(null);
+  let micOn = $state.raw(true);
+  let cameraOn = $state.raw(true);
+  let micError = $state.raw<MediaError | null>(null);
+  let cameraError = $state.raw<MediaError | null>(null);
+  let level = $state.raw(0);
+  let started = $state.raw(false);
+  let meter: AudioLevelMeter | null = null;
+  let levelTimer: ReturnType<typeof setInterval> | undefined;
+  let starting: Promise<void> | null = null;
 
-  #setMic(track: MediaStreamTrack | null, error: MediaError | null): void {
-    if (track !== this.#mic) {
-      this.#mic?.stop();
-      this.#meter?.close();
-      this.#meter = null;
+  const refreshLists = async (): Promise<void> => {
+    lists = await listDevices();
+  };
+
+  function setMic(track: MediaStreamTrack | null, error: MediaError | null): void {
+    if (track !== mic) {
+      mic?.stop();
+      meter?.close();
+      meter = null;
       if (track) {
-        track.enabled = this.#micOn;
+        track.enabled = micOn;
         try {
-          this.#meter = new AudioLevelMeter(track);
+          meter = createAudioLevelMeter(track);
         } catch {
           // No Web Audio: no meter, the mic itself still works.
         }
       }
-      this.#mic = track;
+      mic = track;
     }
-    this.#micError = error;
+    micError = error;
   }
 
-  #setCamera(track: MediaStreamTrack | null, error: MediaError | null): void {
-    if (track !== this.#camera) {
-      this.#camera?.stop();
-      this.#camera = track;
+  function setCamera(track: MediaStreamTrack | null, error: MediaError | null): void {
+    if (track !== camera) {
+      camera?.stop();
+      camera = track;
     }
-    this.#cameraError = error;
+    cameraError = error;
   }
 
-  #saveChoice(change: Partial<Choices>): void {
-    this.#choices = { ...this.#choices, ...change };
+  function saveChoice(change: Partial<Choices>): void {
+    choices = { ...choices, ...change };
     try {
-      localStorage.setItem(CHOICES_KEY, JSON.stringify(this.#choices));
+      localStorage.setItem(CHOICES_KEY, JSON.stringify(choices));
     } catch {
       // Private mode: the choice holds for this visit only.
     }
   }
+
+  async function open(): Promise<void> {
+    started = true;
+    const opened = await openDevices({ microphone: choices.microphone, camera: cameraOn && choices.camera });
+    if (opened.microphone) setMic(opened.microphone.track, opened.microphone.error);
+    if (opened.camera) setCamera(opened.camera.track, opened.camera.error);
+    await refreshLists();
+    navigator.mediaDevices?.addEventListener('devicechange', refreshLists);
+    levelTimer = setInterval(() => (level = meter?.level() ?? 0), 100);
+  }
+
+  return {
+    get microphones() {
+      return lists.microphones;
+    },
+    get cameras() {
+      return lists.cameras;
+    },
+    get speakers() {
+      return lists.speakers;
+    },
+    canPickSpeaker: canPickSpeaker(),
+    get microphoneId() {
+      return mic?.getSettings().deviceId ?? choices.microphone;
+    },
+    get cameraId() {
+      return camera?.getSettings().deviceId ?? choices.camera;
+    },
+    get speakerId() {
+      return choices.speaker;
+    },
+    get micTrack() {
+      return mic;
+    },
+    get cameraTrack() {
+      return camera;
+    },
+    get micOn() {
+      return micOn && !!mic;
+    },
+    get cameraOn() {
+      return cameraOn && !!camera;
+    },
+    get micError() {
+      return micError;
+    },
+    get cameraError() {
+      return cameraError;
+    },
+    get level() {
+      return level;
+    },
+    get started() {
+      return started;
+    },
+
+    start: () => (starting ??= open()),
+
+    async selectMicrophone(deviceId) {
+      saveChoice({ microphone: deviceId });
+      const { track, error } = await openDevice('microphone', deviceId);
+      setMic(track ?? mic, error);
+      return mic;
+    },
+
+    async selectCamera(deviceId) {
+      saveChoice({ camera: deviceId });
+      if (!cameraOn) return null;
+      const { track, error } = await openDevice('camera', deviceId);
+      setCamera(track ?? camera, error);
+      return camera;
+    },
+
+    selectSpeaker(deviceId) {
+      saveChoice({ speaker: deviceId });
+    },
+
+    async setMicOn(on) {
+      micOn = on;
+      if (on && !mic) {
+        const { track, error } = await openDevice('microphone', choices.microphone);
+        setMic(track, error);
+        if (error) {
+          micOn = false;
+          return error;
+        }
+      }
+      if (mic) mic.enabled = on;
+      return null;
+    },
+
+    async setCameraOn(on) {
+      cameraOn = on;
+      if (!on) setCamera(null, null);
+      if (!on || camera) return null;
+      const { track, error } = await openDevice('camera', choices.camera);
+      if (error) {
+        cameraOn = false;
+        return (cameraError = error);
+      }
+      if (cameraOn) setCamera(track, null);
+      else track.stop(); // turned off again while opening
+      return null;
+    },
+
+    stop() {
+      clearInterval(levelTimer);
+      navigator.mediaDevices?.removeEventListener('devicechange', refreshLists);
+      setMic(null, micError);
+      setCamera(null, cameraError);
+      started = false;
+      starting = null;
+    },
+  };
 }
 
 function loadChoices(): Choices {
+  let saved: Partial<Choices> = {};
   try {
-    const saved = JSON.parse(localStorage.getItem(CHOICES_KEY) ?? '{}') as Partial<Choices>;
-    return { microphone: saved.microphone ?? null, camera: saved.camera ?? null, speaker: saved.speaker ?? null };
+    saved = JSON.parse(localStorage.getItem(CHOICES_KEY) ?? '{}') as Partial<Choices>;
   } catch {
-    return { microphone: null, camera: null, speaker: null };
+    // Nothing saved, or no storage: the defaults.
   }
+  return { microphone: saved.microphone ?? null, camera: saved.camera ?? null, speaker: saved.speaker ?? null };
 }
 
 const KEY = Symbol('devices');

@@ -3,69 +3,75 @@
 import type { LinkHealth } from '$lib/rtc/PeerLink.js';
 import type { RemoteParticipant } from '$lib/rtc/Room.js';
 
-export class ParticipantView {
+export interface ParticipantView {
   readonly id: string;
-  #name = $state.raw('');
-  #guest = $state.raw(false);
-  #joinedAt = $state.raw(0);
-  #audioOn = $state.raw(false);
-  #videoOn = $state.raw(false);
-  #audio = $state.raw<MediaStreamTrack | null>(null);
-  #camera = $state.raw<MediaStreamTrack | null>(null);
-  #screen = $state.raw<MediaStreamTrack | null>(null);
-  #health = $state.raw<LinkHealth>('connecting');
-  #speaking = $state.raw(false);
+  readonly name: string;
+  readonly guest: boolean;
+  readonly audioOn: boolean;
+  readonly videoOn: boolean;
+  readonly audioTrack: MediaStreamTrack | null;
+  readonly cameraTrack: MediaStreamTrack | null;
+  readonly screenTrack: MediaStreamTrack | null;
+  readonly health: LinkHealth;
+  speaking: boolean;
+  update(participant: RemoteParticipant): void;
+}
 
-  constructor(participant: RemoteParticipant) {
-    this.id = participant.id;
-    this.update(participant);
-  }
+export function createParticipantView(participant: RemoteParticipant): ParticipantView {
+  let name = $state.raw('');
+  let guest = $state.raw(false);
+  let audioOn = $state.raw(false);
+  let videoOn = $state.raw(false);
+  let audio = $state.raw<MediaStreamTrack | null>(null);
+  let camera = $state.raw<MediaStreamTrack | null>(null);
+  let screen = $state.raw<MediaStreamTrack | null>(null);
+  let health = $state.raw<LinkHealth>('connecting');
+  let speaking = $state.raw(false);
 
-  get name(): string {
-    return this.#name;
-  }
-  get guest(): boolean {
-    return this.#guest;
-  }
-  get joinedAt(): number {
-    return this.#joinedAt;
-  }
-  get audioOn(): boolean {
-    return this.#audioOn;
-  }
-  get videoOn(): boolean {
-    return this.#videoOn && this.#camera !== null;
-  }
-  get audioTrack(): MediaStreamTrack | null {
-    return this.#audio;
-  }
-  get cameraTrack(): MediaStreamTrack | null {
-    return this.#camera;
-  }
-  get screenTrack(): MediaStreamTrack | null {
-    return this.#screen;
-  }
-  get health(): LinkHealth {
-    return this.#health;
-  }
-  get speaking(): boolean {
-    return this.#speaking;
-  }
-  set speaking(value: boolean) {
-    if (this.#speaking !== value) this.#speaking = value;
-  }
-
-  update(participant: RemoteParticipant): void {
-    const { info, link } = participant;
-    this.#name = info?.name ?? 'Someone';
-    this.#guest = info?.guest ?? false;
-    this.#joinedAt = info?.joinedAt ?? 0;
-    this.#audioOn = link.remoteState.audio;
-    this.#videoOn = link.remoteState.video;
-    this.#audio = link.media.audio;
-    this.#camera = link.media.camera;
-    this.#screen = link.remoteState.screen ? link.media.screen : null;
-    // A participant whose signalling dropped shows as reconnecting even while their media still flows.
-    this.#health = participant.away && link.health === 'connected' ? 'reconnecting' : link.health;
-  }
+  const view: ParticipantView = {
+    id: participant.id,
+    get name() {
+      return name;
+    },
+    get guest() {
+      return guest;
+    },
+    get audioOn() {
+      return audioOn;
+    },
+    get videoOn() {
+      return videoOn && !!camera;
+    },
+    get audioTrack() {
+      return audio;
+    },
+    get cameraTrack() {
+      return camera;
+    },
+    get screenTrack() {
+      return screen;
+    },
+    get health() {
+      return health;
+    },
+    get speaking() {
+      return speaking;
+    },
+    set speaking(value) {
+      speaking = value;
+    },
+    update({ info, link, away }) {
+      name = info?.name ?? 'Someone';
+      guest = info?.guest ?? false;
+      audioOn = link.remoteState.audio;
+      videoOn = link.remoteState.video;
+      audio = link.media.audio;
+      camera = link.media.camera;
+      screen = link.remoteState.screen ? link.media.screen : null;
+      // A participant whose signalling dropped shows as reconnecting even while their media still flows.
+      health = away && link.health === 'connected' ? 'reconnecting' : link.health;
+    },
+  };
+  view.update(participant);
+  return view;
 }

@@ -1,76 +1,80 @@
 // Who is using the app: a signed-in account, a guest with a name, or nobody yet.
 import { getContext, setContext } from 'svelte';
 import type { AuthResponse, User } from '$protocol';
-import type { ApiClient } from '$lib/api/ApiClient.js';
 import { ApiError } from '$lib/api/ApiError.js';
-import { clearSession, isExpired, loadSession, rememberedName, rememberName, saveSession } from '$lib/api/session-storage.js';
+import type { AppServices } from './app.svelte.js';
+import { clearSession, isExpired, loadSession, rememberedName, saveSession } from '$lib/api/session-storage.js';
 
-export class SessionState {
-  readonly #api: ApiClient;
-  #session = $state.raw<AuthResponse | null>(null);
-  /** Pre-fills "Your name" wherever it is asked. */
-  #name = $state.raw('');
-
-  constructor(api: ApiClient) {
-    this.#api = api;
-    this.#session = loadSession();
-    this.#name = this.#session?.user.name ?? rememberedName();
-  }
-
-  get user(): User | null {
-    return this.#session?.user ?? null;
-  }
-  get token(): string | null {
-    return this.#session?.token ?? null;
-  }
+export interface SessionState {
+  readonly user: User | null;
+  readonly token: string | null;
   /** Signed in with an account (not a guest). */
-  get signedIn(): boolean {
-    return this.#session !== null && !this.#session.user.guest;
-  }
+  readonly signedIn: boolean;
   /** Whether a name must still be asked for before joining. */
-  get needsName(): boolean {
-    return this.#session === null;
-  }
-  get name(): string {
-    return this.#name;
-  }
-  set name(value: string) {
-    this.#name = value;
-  }
-
-  async signIn(email: string, password: string): Promise<void> {
-    this.#set(await this.#api.login(email, password));
-  }
-
-  async register(name: string, email: string, password: string): Promise<void> {
-    this.#set(await this.#api.register(email, password, name));
-  }
-
+  readonly needsName: boolean;
+  /** Pre-fills "Your name" wherever it is asked. */
+  name: string;
+  signIn(email: string, password: string): Promise<void>;
+  register(name: string, email: string, password: string): Promise<void>;
   /** A token to call the API with: the current one, or a new guest identity for `name`. */
-  async ensureToken(name = this.#name): Promise<string> {
-    const current = this.#session;
-    if (current && !isExpired(current.token)) return current.token;
-    this.#session = null;
-    if (!name.trim()) throw new ApiError('invalid-request', 'Enter your name first.', 400);
-    this.#set(await this.#api.guest(name.trim()));
-    return this.#session!.token;
+  ensureToken(name?: string): Promise<string>;
+  tokenValid(): boolean;
+  signOut(): void;
+}
+
+export function createSession(app: AppServices): SessionState {
+  let session = $state.raw<AuthResponse | null>(loadSession());
+  let name = $state.raw(session?.user.name ?? rememberedName());
+
+  function set(next: AuthResponse): string {
+    saveSession(next);
+    session = next;
+    name = next.user.name;
+    return next.token;
   }
 
-  tokenValid(): boolean {
-    return this.#session !== null && !isExpired(this.#session.token);
-  }
+  return {
+    get user() {
+      return session?.user ?? null;
+    },
+    get token() {
+      return session?.token ?? null;
+    },
+    get signedIn() {
+      return !!session && !session.user.guest;
+    },
+    get needsName() {
+      return !session;
+    },
+    get name() {
+      return name;
+    },
+    set name(value) {
+      name = value;
+    },
 
-  signOut(): void {
-    clearSession();
-    this.#session = null;
-  }
+    async signIn(email, password) {
+      set(await app.api.login(email, password));
+    },
 
-  #set(session: AuthResponse): void {
-    saveSession(session);
-    rememberName(session.user.name);
-    this.#session = session;
-    this.#name = session.user.name;
-  }
+    async register(newName, email, password) {
+      set(await app.api.register(email, password, newName));
+    },
+
+    async ensureToken(guestName = name) {
+      if (session && !isExpired(session.token)) return session.token;
+      session = null;
+      if (!guestName.trim()) throw new ApiError('invalid-request', 'Enter your name first.', 400);
+      return set(await app.api.guest(guestName.trim()));
+    },
+
+    tokenValid: () => !!session && !isExpired(session.token),
+
+    signOut() {
+      clearSession();
+      session = null;
+    },
+  };
 }
 
 const KEY = Symbol('session');
