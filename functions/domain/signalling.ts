@@ -122,7 +122,7 @@ export class Signalling {
     const connection = await this.store.getConnection(caller.connectionId);
     if (!connection?.meeting || !connection.peerId || !this.#live(connection)) throw notInMeeting();
     const { meeting, peerId } = connection;
-    await this.store.saveConnection({ ...callerRecord(caller, connection.expiresAt) });
+    await this.store.saveConnection(callerRecord(caller, connection.expiresAt));
     if (await this.store.removeParticipant(meeting, peerId, caller.connectionId)) {
       await this.#broadcast(meeting, { type: 'peer-left', id: peerId, reason: 'left' });
     }

@@ -7,7 +7,7 @@ export function validate<S extends v.GenericSchema>(schema: S, input: unknown, c
   if (result.success) return result.output;
   const issue = result.issues[0];
   const path = issue.path?.map((p) => String(p.key)).join('.');
-  const message = issue.message.endsWith('.') && !issue.message.startsWith('Invalid') ? issue.message : `${issue.message}.`;
+  const message = issue.message.endsWith('.') ? issue.message : `${issue.message}.`;
   throw new DomainError(code, path ? `${path}: ${message}` : message);
 }
 
