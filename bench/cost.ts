@@ -96,7 +96,10 @@ for (let round = 0; round < 2; round++) {
   }
 }
 // A few mute toggles, chat, and the heartbeat every HEARTBEAT_INTERVAL_MS for the whole meeting.
-for (let t = 0; t < 10; t++) for (const other of people.slice(1)) send(people[t % PEOPLE]!.client, { action: 'signal', to: other.id === people[t % PEOPLE]!.id ? people[0]!.id : other.id, data: { state: { audio: t % 2 === 0 } } });
+for (let t = 0; t < 10; t++) {
+  const toggler = people[t % PEOPLE]!;
+  for (const other of people) if (other !== toggler) send(toggler.client, { action: 'signal', to: other.id, data: { state: { audio: t % 2 === 0 } } });
+}
 for (let t = 0; t < 20; t++) send(people[t % PEOPLE]!.client, { action: 'chat', text: `message ${t} about the agenda` });
 const pings = Math.floor((MINUTES * 60 * 1000) / HEARTBEAT_INTERVAL_MS);
 for (const p of people) for (let t = 0; t < pings; t++) send(p.client, { action: 'ping' });

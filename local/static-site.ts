@@ -56,7 +56,13 @@ export class StaticSite {
   }
 
   async #find(path: string): Promise<string | undefined> {
-    const clean = normalize(decodeURIComponent(path)).replace(/^(\.\.[/\\])+/, '');
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(path);
+    } catch {
+      decoded = path; // a malformed escape names no file: the SPA fallback answers, as CloudFront's does
+    }
+    const clean = normalize(decoded).replace(/^(\.\.[/\\])+/, '');
     const candidates = [join(this.#root, clean), join(this.#root, clean, 'index.html'), join(this.#root, `${clean}.html`)];
     for (const candidate of [...candidates, ...FALLBACKS.map((f) => join(this.#root, f))]) {
       if (!candidate.startsWith(this.#root)) continue;

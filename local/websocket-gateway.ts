@@ -186,12 +186,18 @@ export class WebSocketGateway {
   handleManagement(req: IncomingMessage, res: ServerResponse): boolean {
     const match = new RegExp(`^/${STAGE}/@connections/([^/?]+)`).exec(req.url ?? '');
     if (!match) return false;
-    const connectionId = decodeURIComponent(match[1]!);
-    const connection = this.#connections.get(connectionId);
     const error = (status: number, type: string, message: string) => {
       res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-errortype': type });
       res.end(JSON.stringify({ message }));
     };
+    let connectionId: string;
+    try {
+      connectionId = decodeURIComponent(match[1]!);
+    } catch {
+      error(400, 'BadRequestException', 'Invalid connection id');
+      return true;
+    }
+    const connection = this.#connections.get(connectionId);
     const gone = () => error(410, 'GoneException', `Connection ${connectionId} is gone`);
 
     if (req.method === 'POST') {

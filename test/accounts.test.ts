@@ -80,9 +80,11 @@ describe('meetings', () => {
     const found = await local.api('GET', `/meetings/${created.body.meeting.code.toUpperCase()}`, undefined, token);
     expect(found.status).toBe(200);
     expect(found.body.meeting.title).toBe('Weekly sync');
-    const missing = await local.api('GET', '/meetings/abc-defg-hij', undefined, token);
-    expect(missing.status).toBe(404);
-    expect(missing.body.error.code).toBe('meeting-not-found');
+    for (const bad of ['abc-defg-hij', 'not%20a%20code', '%E0%A4%A']) {
+      const missing = await local.api('GET', `/meetings/${bad}`, undefined, token);
+      expect(missing.status).toBe(404);
+      expect(missing.body.error.code).toBe('meeting-not-found');
+    }
   });
 
   it('names an untitled meeting after its host; guests may host too', async () => {

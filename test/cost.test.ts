@@ -10,18 +10,9 @@ beforeAll(() => {
   meter = new DynamoMeter();
 });
 
-async function twoInAMeeting() {
-  const host = await local.account('Host');
-  const code = await local.meeting(host.token);
-  const a = await local.joined(code, 'A');
-  const b = await local.joined(code, 'B');
-  await a.client.next('peer-joined');
-  return { code, a, b };
-}
-
 describe('DynamoDB requests per operation', () => {
   it('relay: one BatchGetItem, no write', async () => {
-    const { a, b } = await twoInAMeeting();
+    const { a, b } = await local.meetingWithTwo();
     const used = await meter.measure(async () => {
       b.client.send({ action: 'signal', to: a.joined.self.id, data: { candidates: [] } });
       await a.client.next('signal');
@@ -32,7 +23,7 @@ describe('DynamoDB requests per operation', () => {
   });
 
   it('join: one BatchWriteItem and one Query, for a guest and for an account', async () => {
-    const { code, a, b } = await twoInAMeeting();
+    const { code, a, b } = await local.meetingWithTwo();
     const guest = await local.guest('C');
     const account = await local.account('D');
     for (const token of [guest.token, account.token]) {

@@ -37,6 +37,13 @@ describe('@connections', () => {
     expect(error).toMatchObject({ name: 'GoneException', $metadata: { httpStatusCode: 410 } });
     expect(await new ApiGatewaySender(`${local.url}/local`).send('Qm7rTh5JoAMCLbQ=', { type: 'pong' })).toBe('gone');
   });
+
+  it('answers a malformed connection id with 400 and keeps serving', async () => {
+    const res = await fetch(`${local.url}/local/@connections/%E0%A4%A`, { method: 'POST', body: '{}' });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('x-amzn-errortype')).toBe('BadRequestException');
+    expect((await fetch(`${local.url}/config.json`)).status).toBe(200);
+  });
 });
 
 describe('connection limits', () => {

@@ -6,14 +6,7 @@ import { useLocalStack } from './support/local-stack.js';
 
 const local = useLocalStack();
 
-async function meetingWithTwo() {
-  const host = await local.account('Host');
-  const code = await local.meeting(host.token, 'Design review');
-  const a = await local.joined(code, 'Ann');
-  const b = await local.joined(code, 'Ben');
-  await a.client.next('peer-joined');
-  return { code, a, b };
-}
+const meetingWithTwo = () => local.meetingWithTwo('Design review');
 
 describe('handshake', () => {
   it.each([

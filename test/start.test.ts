@@ -27,9 +27,11 @@ describe('npm start', () => {
         body: JSON.stringify({ name: 'Newcomer' }),
       });
       expect(guest.status).toBe(200);
-      const page = await fetch(`${url}/m/abc-defg-hij`);
-      expect(page.status).toBe(200);
-      expect(page.headers.get('content-type')).toContain('text/html');
+      for (const path of ['/m/abc-defg-hij', '/m/%E0%A4%A']) {
+        const page = await fetch(`${url}${path}`);
+        expect(page.status).toBe(200);
+        expect(page.headers.get('content-type')).toContain('text/html');
+      }
     } finally {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');

@@ -1,12 +1,12 @@
 // The rules of a meeting's signalling: who may join, whom a signal may reach, who hears a chat message,
 // and what the others are told when someone leaves or vanishes. Knows nothing of AWS: it works through
 // a SignallingStore (DynamoDB) and a MessageSender (API Gateway's @connections).
-import type { ChatAction, JoinAction, PeerInfo, ServerMessage, SignalAction } from '../protocol/index.js';
+import type { ChatAction, ChatMessage, JoinAction, PeerInfo, ServerMessage, SignalAction } from '../protocol/index.js';
 import { CHAT_HISTORY_SIZE, MAX_CONNECTION_MS } from '../protocol/index.js';
 import { DomainError, meetingNotFound } from './errors.js';
 import { meetingOfPeer, newId, newPeerId } from './ids.js';
 import { normalizeCode } from './meetings.js';
-import type { Clock, ConnectionRecord, MessageSender, Participant, SignallingStore } from './ports.js';
+import type { Clock, ConnectionRecord, MessageSender, Participant, SignallingStore, StoredChat } from './ports.js';
 import type { TokenService } from './tokens.js';
 
 /** Who sent a WebSocket message, as the `$connect` authorizer established it. */
@@ -77,7 +77,7 @@ export class Signalling {
       self: { id: peerId, name: caller.name },
       peers: others.map(peerInfo),
       meeting: { code, title: snapshot.meeting.title },
-      chat: snapshot.chat.map(({ id, from, name, text, at }) => ({ type: 'chat', id, from, name, text, at })),
+      chat: snapshot.chat.map(toChatMessage),
       resumeKey: await this.tokens.mac('resume', peerId, caller.userId),
     };
     if ((await this.sender.send(caller.connectionId, joined)) === 'gone') {
@@ -202,6 +202,6 @@ function peerInfo(p: Participant): PeerInfo {
   return { id: p.peerId, name: p.name, guest: p.guest, joinedAt: p.joinedAt };
 }
 
-function toChatMessage(c: { id: string; from: string; name: string; text: string; at: number }): ServerMessage {
+function toChatMessage(c: StoredChat): ChatMessage {
   return { type: 'chat', id: c.id, from: c.from, name: c.name, text: c.text, at: c.at };
 }

@@ -38,7 +38,7 @@ export function httpHandler(run: (request: HttpRequest) => Promise<HttpResult>) 
         return validate(schema, parseJson(raw), 'invalid-request');
       },
       user: () => services.tokens().verify(bearer(event.headers?.authorization)),
-      pathParameter: (name) => decodeURIComponent(event.pathParameters?.[name] ?? ''),
+      pathParameter: (name) => decodePath(event.pathParameters?.[name] ?? ''),
     };
     try {
       const result = await run(request);
@@ -49,6 +49,15 @@ export function httpHandler(run: (request: HttpRequest) => Promise<HttpResult>) 
       return json(500, { error: { code: 'internal', message: 'Something went wrong on our side. Try again.' } });
     }
   };
+}
+
+/** A malformed escape (`%E0%A4%A`) is the caller's mistake: keep the raw text, which then matches nothing. */
+function decodePath(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
 }
 
 function bearer(header: string | undefined): string | undefined {

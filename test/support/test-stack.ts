@@ -62,6 +62,16 @@ export class TestStack {
     await this.stack.gateway.settle();
   }
 
+  /** A meeting hosted by an account, with two guests (Ann, then Ben) in it; Ann has seen Ben arrive. */
+  async meetingWithTwo(title?: string) {
+    const host = await this.account('Host');
+    const code = await this.meeting(host.token, title);
+    const a = await this.joined(code, 'Ann');
+    const b = await this.joined(code, 'Ben');
+    await a.client.next('peer-joined');
+    return { code, a, b };
+  }
+
   /** A guest socket that has joined `code`; returns it with its `joined` message. */
   async joined(code: string, name = 'Guest') {
     const { token } = await this.guest(name);
