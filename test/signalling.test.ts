@@ -126,6 +126,33 @@ describe('signal', () => {
     b.client.close();
   });
 
+  // Browsers trust what their server relays, so a peer's malformed payload must stop here.
+  it.each([
+    ['a description of an unknown type', { description: { type: 'hijack', sdp: 'v=0' } }],
+    ['an SDP that is not text', { description: { type: 'offer', sdp: { evil: true } } }],
+    ['candidates that are not a list', { candidates: 'candidate:1' }],
+    ['a candidate with a numeric mid', { candidates: [{ candidate: 'c', sdpMid: 0 }] }],
+    ['a sequence number as text', { seq: '3' }],
+    ['a state that is not an object', { state: 'muted' }],
+  ])('refuses a signal carrying %s and delivers nothing', async (_what, data) => {
+    const { a, b } = await meetingWithTwo();
+    b.client.send({ action: 'signal', to: a.joined.self.id, data });
+    const error = await b.client.next('error');
+    expect(error).toMatchObject({ code: 'invalid-message', action: 'signal' });
+    await a.client.nothing('signal');
+    a.client.close();
+    b.client.close();
+  });
+
+  it('passes on fields a newer client adds, next to the ones it checks', async () => {
+    const { a, b } = await meetingWithTwo();
+    const data = { seq: 2, state: { rev: 1, audio: true, reaction: 'wave' }, raisedHand: true };
+    b.client.send({ action: 'signal', to: a.joined.self.id, data });
+    expect((await a.client.next('signal')).data).toEqual(data);
+    a.client.close();
+    b.client.close();
+  });
+
   it('refuses a signal to a peer of another meeting and never delivers it', async () => {
     const one = await meetingWithTwo();
     const two = await meetingWithTwo();

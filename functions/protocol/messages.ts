@@ -1,5 +1,5 @@
-// The WebSocket protocol: every message on the wire, as tagged unions validated on receipt.
-// Imported by the Lambda handlers and by the web client, so both sides agree by construction.
+// The WebSocket protocol: every message on the wire, as tagged unions. The handlers validate what clients
+// send; the web client imports the types (and limits), so both sides agree by construction.
 // Client -> server messages carry `action` (API Gateway routes on it); server -> client carry `type`.
 import * as v from 'valibot';
 import { MAX_CHAT_LENGTH, MAX_NAME_LENGTH, MAX_TITLE_LENGTH } from './limits.js';
@@ -14,10 +14,44 @@ export const JoinAction = v.object({
   /** Reclaims the peer id of an earlier connection of this tab after a reconnect (see docs/protocol.md). */
   resume: v.optional(v.object({ peer: id, key: id })),
 });
+/**
+ * What peers put in `signal.data`. The server checks it here before relaying, so a peer can hand another
+ * only well-formed descriptions and candidates; the web client then trusts what its own server sends
+ * (validating again in the browser would guard against nobody, the server also serves the client's code,
+ * and would cost the page ~2 KB gzipped of validator). Loose: fields a newer client adds pass through.
+ * Candidates travel in batches to cut the number of (billed) messages.
+ */
+export const SignalPayload = v.looseObject({
+  description: v.optional(
+    v.object({ type: v.picklist(['offer', 'answer', 'pranswer', 'rollback']), sdp: v.optional(v.string()) }),
+  ),
+  candidates: v.optional(
+    v.array(
+      v.object({
+        candidate: v.optional(v.string()),
+        sdpMid: v.optional(v.nullable(v.string())),
+        sdpMLineIndex: v.optional(v.nullable(v.number())),
+        usernameFragment: v.optional(v.nullable(v.string())),
+      }),
+    ),
+  ),
+  /**
+   * Numbers the sender's descriptions on this link, so the receiver can put an offer and an answer that
+   * arrive swapped (each message is its own Lambda invocation) back in order.
+   */
+  seq: v.optional(v.number()),
+  /**
+   * The sender's media state, `{rev, audio, video, screen}` (screen: the id of the MediaStream the share
+   * is sent in, or null). Read leniently by the receiver so newer clients may add fields.
+   */
+  state: v.optional(v.record(v.string(), v.unknown())),
+});
+export type SignalPayload = v.InferOutput<typeof SignalPayload>;
+
 export const SignalAction = v.object({
   action: v.literal('signal'),
   to: id,
-  data: v.record(v.string(), v.unknown()),
+  data: SignalPayload,
 });
 export const ChatAction = v.object({
   action: v.literal('chat'),
@@ -78,7 +112,7 @@ export const PeerLeftMessage = v.object({
 export const SignalMessage = v.object({
   type: v.literal('signal'),
   from: id,
-  data: v.record(v.string(), v.unknown()),
+  data: SignalPayload,
 });
 export const PongMessage = v.object({ type: v.literal('pong') });
 
@@ -119,33 +153,3 @@ export type PeerLeftMessage = v.InferOutput<typeof PeerLeftMessage>;
 export type SignalMessage = v.InferOutput<typeof SignalMessage>;
 export type ErrorMessage = v.InferOutput<typeof ErrorMessage>;
 
-/**
- * What peers put in `signal.data`. The server relays it untouched; the web client validates it.
- * Candidates travel in batches to cut the number of (billed) messages.
- */
-export const SignalPayload = v.object({
-  description: v.optional(
-    v.object({ type: v.picklist(['offer', 'answer', 'pranswer', 'rollback']), sdp: v.optional(v.string()) }),
-  ),
-  candidates: v.optional(
-    v.array(
-      v.object({
-        candidate: v.optional(v.string()),
-        sdpMid: v.optional(v.nullable(v.string())),
-        sdpMLineIndex: v.optional(v.nullable(v.number())),
-        usernameFragment: v.optional(v.nullable(v.string())),
-      }),
-    ),
-  ),
-  /**
-   * Numbers the sender's descriptions on this link, so the receiver can put an offer and an answer that
-   * arrive swapped (each message is its own Lambda invocation) back in order.
-   */
-  seq: v.optional(v.number()),
-  /**
-   * The sender's media state, `{rev, audio, video, screen}` (screen: the id of the MediaStream the share
-   * is sent in, or null). Read leniently by the receiver so newer clients may add fields.
-   */
-  state: v.optional(v.record(v.string(), v.unknown())),
-});
-export type SignalPayload = v.InferOutput<typeof SignalPayload>;

@@ -4,11 +4,10 @@
 // (see DescriptionSequencer), restarts ICE when the path fails or stays disconnected, and re-sends an
 // offer that got no answer (a message lost while a socket was down). It knows nothing of sockets:
 // it hands outgoing signal data to `send` and takes incoming data through `receive`.
-import { safeParse } from 'valibot';
 import { createEmitter, type Emitter } from './Emitter.js';
 import { createCandidateBatcher } from './CandidateBatcher.js';
 import { createDescriptionSequencer } from './DescriptionSequencer.js';
-import { INITIAL_MEDIA_STATE, PeerSignal, mediaStateToWire, readMediaState, type PeerMediaState } from './peer-signal.js';
+import { INITIAL_MEDIA_STATE, mediaStateToWire, readMediaState, type PeerMediaState, type PeerSignal } from './peer-signal.js';
 import { sendLimit } from './send-limits.js';
 import { createTimers, type Timer } from './timers.js';
 
@@ -40,7 +39,7 @@ export interface PeerLinkEvents {
    * The peer's side is a new RTCPeerConnection (its DTLS fingerprint changed): this one can never talk to
    * it again. Carries the signal that showed it when it was an offer, for a fresh link to answer.
    */
-  replaced: Record<string, unknown> | null;
+  replaced: PeerSignal | null;
 }
 
 export interface PeerLinkOptions {
@@ -63,8 +62,8 @@ export interface PeerLink {
   /** Candidates still waiting for a description that matches them (handed on when the link is replaced). */
   readonly pendingCandidates: RTCIceCandidateInit[];
   on: Emitter<PeerLinkEvents>['on'];
-  /** Signal data from this peer, as relayed by the server (validated here: peers are not trusted). */
-  receive(data: Record<string, unknown>): void;
+  /** Signal data from this peer, as relayed by the server (which validated its shape). */
+  receive(data: PeerSignal): void;
   /** Sends what we send (or stop sending) in one slot; only a screen share needs renegotiation. */
   setTrack(slot: MediaSlot, track: MediaStreamTrack | null): Promise<void>;
   /** Tells the peer our mic/camera/screen state. */
@@ -344,9 +343,8 @@ export function createPeerLink(options: PeerLinkOptions): PeerLink {
     on: events.on,
 
     receive(data) {
-      const parsed = safeParse(PeerSignal, data);
-      if (closed || !parsed.success) return;
-      const { state, candidates: batch, description, seq } = parsed.output;
+      if (closed) return;
+      const { state, candidates: batch, description, seq } = data;
       const current = pc.remoteDescription?.sdp;
       if (description?.sdp && current && fingerprint(current) !== fingerprint(description.sdp)) {
         return events.emit('replaced', description.type === 'offer' ? data : null);

@@ -1,9 +1,8 @@
 // What one peer puts in `signal.data` for another (the shared protocol's SignalPayload): descriptions
 // numbered by `seq` (see DescriptionSequencer), candidate batches, and the sender's media state
 // (mic, camera, screen share), which rides `state` so the other side can show indicators.
-import { SignalPayload } from '$protocol/messages.js';
+import type { SignalPayload } from '$protocol/messages.js';
 
-export const PeerSignal = SignalPayload;
 export type PeerSignal = SignalPayload;
 
 export interface PeerMediaState {
