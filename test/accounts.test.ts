@@ -117,6 +117,29 @@ describe('meetings', () => {
     expect(bobHistory.body.meetings.map((m: { code: string }) => m.code)).toEqual([bobs]);
   });
 
+  it('keeps a history line when a later join is refused, and adds none for a meeting never entered', async () => {
+    const ada = await local.account('Ada');
+    const host = await local.account('Host');
+    const code = await local.meeting(host.token, 'Full house');
+    const socket = await local.connect(ada.token);
+    socket.send({ action: 'join', meeting: code });
+    await socket.next('joined');
+    await local.hangUp(socket);
+    const before = (await local.api('GET', '/meetings', undefined, ada.token)).body.meetings;
+    expect(before.map((m: { code: string }) => m.code)).toEqual([code]);
+
+    const full = [];
+    for (let i = 0; i < 8; i++) full.push(await local.joined(code, `P${i}`));
+    const again = await local.connect(ada.token);
+    again.send({ action: 'join', meeting: code });
+    expect((await again.next('error')).code).toBe('meeting-full');
+    again.send({ action: 'join', meeting: 'zzz-zzzz-zzz' });
+    expect((await again.next('error')).code).toBe('meeting-not-found');
+    await local.stack.gateway.settle();
+    expect((await local.api('GET', '/meetings', undefined, ada.token)).body.meetings).toEqual(before);
+    await local.hangUp(again, ...full.map((p) => p.client));
+  });
+
   it('gives guests an empty history', async () => {
     const { token } = await local.guest('Visitor');
     await local.meeting(token);

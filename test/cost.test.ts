@@ -1,5 +1,6 @@
 // Cost by design: the DynamoDB requests each signalling operation makes, counted on the real client
-// against dynalite. A relay is one read and no write; a join one write and one strongly consistent query.
+// against dynalite. A relay is one read and no write; a join one read of its own socket, one write and one
+// strongly consistent query (and one more write for an account's history line).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoMeter } from './support/dynamo-meter.js';
 import { useLocalStack } from './support/local-stack.js';
@@ -22,18 +23,21 @@ describe('DynamoDB requests per operation', () => {
     await local.hangUp(a.client, b.client);
   });
 
-  it('join: one BatchWriteItem and one Query, for a guest and for an account', async () => {
+  it('join: GetItem, BatchWriteItem and Query, and a PutItem of the history line for an account', async () => {
     const { code, a, b } = await local.meetingWithTwo();
     const guest = await local.guest('C');
     const account = await local.account('D');
-    for (const token of [guest.token, account.token]) {
+    for (const [token, extra] of [
+      [guest.token, {}],
+      [account.token, { PutItem: 1 }],
+    ] as const) {
       const socket = await local.connect(token);
       const used = await meter.measure(async () => {
         socket.send({ action: 'join', meeting: code });
         await socket.next('joined');
         await local.stack.gateway.settle();
       });
-      expect(used).toEqual({ BatchWriteItem: 1, Query: 1 });
+      expect(used).toEqual({ GetItem: 1, BatchWriteItem: 1, Query: 1, ...extra });
       await local.hangUp(socket); // its $disconnect is not the next join's cost
     }
     await local.hangUp(a.client, b.client);

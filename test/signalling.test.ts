@@ -101,6 +101,29 @@ describe('join', () => {
     ninth.close();
   });
 
+  it('refuses a second join on the same socket, to this meeting or another, and leaves no ghost', async () => {
+    const { code, a, b } = await meetingWithTwo();
+    const other = await local.meeting((await local.account('Elsewhere')).token);
+    for (const meeting of [other, code]) {
+      b.client.send({ action: 'join', meeting });
+      expect(await b.client.next('error')).toMatchObject({ code: 'already-in-meeting', action: 'join' });
+    }
+    // B is still in the first meeting, once, and reachable; the other meeting has nobody in it.
+    await a.client.nothing('peer-joined', 50);
+    await a.client.nothing('peer-left', 0);
+    b.client.send({ action: 'signal', to: a.joined.self.id, data: { seq: 1 } });
+    expect((await a.client.next('signal')).from).toBe(b.joined.self.id);
+    expect((await local.joined(other, 'Checker')).joined.peers).toEqual([]);
+    expect((await local.joined(code, 'Third')).joined.peers.map((p) => p.id).sort()).toEqual([a.joined.self.id, b.joined.self.id].sort());
+    // After leaving, the same socket may join again.
+    b.client.send({ action: 'leave' });
+    await a.client.next('peer-left');
+    b.client.send({ action: 'join', meeting: other });
+    expect((await b.client.next('joined')).meeting.code).toBe(other);
+    a.client.close();
+    b.client.close();
+  });
+
   it('answers an unknown meeting with meeting-not-found and leaves no trace', async () => {
     const { token } = await local.guest('Lost');
     const client = await local.connect(token);

@@ -94,18 +94,18 @@ export class DynamoStore implements AccountStore, MeetingStore, SignallingStore,
 
   // ---- signalling ----
 
-  async enterMeeting(participant: Participant, connection: ConnectionRecord, history?: HistoryRecord): Promise<void> {
-    const items = [participantItem(participant), connectionItem(connection), ...(history ? [historyItem(history)] : [])];
+  async enterMeeting(participant: Participant, connection: ConnectionRecord): Promise<void> {
+    const items = [participantItem(participant), connectionItem(connection)];
     await this.#batchWrite(items.map((Item) => ({ PutRequest: { Item } })));
   }
 
-  async undoEnter(participant: Participant, history?: HistoryRecord): Promise<void> {
-    const doomed = [
-      keys.participant(participant.meeting, participant.peerId),
-      keys.connection(participant.connectionId),
-      ...(history ? [keys.history(history.userId, history.code)] : []),
-    ];
+  async undoEnter(participant: Participant): Promise<void> {
+    const doomed = [keys.participant(participant.meeting, participant.peerId), keys.connection(participant.connectionId)];
     await this.#batchWrite(doomed.map((Key) => ({ DeleteRequest: { Key } })));
+  }
+
+  async saveHistory(history: HistoryRecord): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.table, Item: historyItem(history) }));
   }
 
   async readMeeting(code: string, chatLimit: number): Promise<MeetingSnapshot> {

@@ -78,12 +78,14 @@ export interface MeetingStore {
 }
 
 export interface SignallingStore {
-  /** One write request: the participant, its connection, and (for accounts) a history line. */
-  enterMeeting(participant: Participant, connection: ConnectionRecord, history?: HistoryRecord): Promise<void>;
+  /** One write request: the participant and its connection. */
+  enterMeeting(participant: Participant, connection: ConnectionRecord): Promise<void>;
   /** One strongly consistent query over the meeting: record, participants, last `chatLimit` messages. */
   readMeeting(code: string, chatLimit: number): Promise<MeetingSnapshot>;
   /** Undoes enterMeeting for a join that turned out to be refused. */
-  undoEnter(participant: Participant, history?: HistoryRecord): Promise<void>;
+  undoEnter(participant: Participant): Promise<void>;
+  /** Adds or refreshes a line of an account's meeting history. */
+  saveHistory(history: HistoryRecord): Promise<void>;
   getConnection(connectionId: string): Promise<ConnectionRecord | undefined>;
   /** One read request: the sender's connection and the target participant. */
   getSenderAndTarget(

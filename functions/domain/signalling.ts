@@ -26,6 +26,8 @@ const RECORD_LIFETIME_S = MAX_CONNECTION_MS / 1000 + 300;
 
 const notInMeeting = () => new DomainError('not-in-meeting', 'Join a meeting first.');
 const peerNotFound = () => new DomainError('peer-not-found', 'That participant is not in your meeting.');
+const alreadyInMeeting = () =>
+  new DomainError('already-in-meeting', 'This connection is already in a meeting. Leave it before joining another.');
 
 export class Signalling {
   constructor(
@@ -39,10 +41,13 @@ export class Signalling {
   /**
    * Write, then read, then notify: each joiner's strongly consistent read follows its own write, so of any
    * two people joining at once at least one sees the other and tells them; nobody is missed.
+   * One socket is one seat: a second `join` without `leave` is refused (it would leave a ghost behind).
    */
   async join(caller: Caller, msg: JoinAction): Promise<void> {
     const code = normalizeCode(msg.meeting);
     if (!code) throw meetingNotFound(msg.meeting);
+    const current = await this.store.getConnection(caller.connectionId);
+    if (current?.peerId && this.#live(current)) throw alreadyInMeeting();
     const now = this.clock.now();
     const peerId = (await this.#resumablePeer(caller, code, msg.resume)) ?? newPeerId(code);
     const expiresAt = Math.floor(now / 1000) + RECORD_LIFETIME_S;
@@ -57,9 +62,8 @@ export class Signalling {
       expiresAt,
     };
     const connection: ConnectionRecord = { ...callerRecord(caller, expiresAt), meeting: code, peerId };
-    const history = caller.guest ? undefined : { userId: caller.userId, code, lastJoinedAt: now };
 
-    await this.store.enterMeeting(participant, connection, history);
+    await this.store.enterMeeting(participant, connection);
     const snapshot = await this.store.readMeeting(code, CHAT_HISTORY_SIZE);
     const others = snapshot.participants.filter((p) => p.peerId !== peerId && this.#live(p));
     const refusal = !snapshot.meeting
@@ -68,9 +72,16 @@ export class Signalling {
         ? new DomainError('meeting-full', `This meeting is full (${this.options.maxParticipants} people). Try again later.`)
         : undefined;
     if (refusal || !snapshot.meeting) {
-      await this.store.undoEnter(participant, history);
+      await this.store.undoEnter(participant);
       throw refusal;
     }
+    // Only a join that holds goes into an account's history, written apart so that a refused join never
+    // touches a line from an earlier visit. Best effort: the person is in the meeting either way.
+    const saving = caller.guest
+      ? undefined
+      : this.store.saveHistory({ userId: caller.userId, code, lastJoinedAt: now }).catch((error: unknown) => {
+          console.error('meeting history not saved', error);
+        });
 
     const joined: ServerMessage = {
       type: 'joined',
@@ -80,6 +91,7 @@ export class Signalling {
       chat: snapshot.chat.map(toChatMessage),
       resumeKey: await this.tokens.mac('resume', peerId, caller.userId),
     };
+    await saving; // saved before the joiner hears it is in, so its history page already shows the meeting
     if ((await this.sender.send(caller.connectionId, joined)) === 'gone') {
       await this.#evict(participant);
       return;

@@ -124,6 +124,7 @@ export const ERROR_CODES = [
   'meeting-not-found',
   'meeting-full',
   'not-in-meeting', // signal/chat/leave before join
+  'already-in-meeting', // join again on a socket that has not left
   'peer-not-found', // signal to someone not in your meeting
   'internal',
 ] as const;
