@@ -4,13 +4,12 @@
 // consume (dynalite reports it per request) and the WebSocket messages both ways, and prices them with
 // AWS's list prices, next to what hosted meeting APIs charge for the same meeting.
 // Run: npx tsx bench/cost.ts [participants] [minutes]
+import '../local/quiet-sdk-warning.js'; // first: the AWS SDK's Node 20 notice would bury the figures
 import { dynamoClient } from '../functions/adapters/dynamo-client.js';
 import { HEARTBEAT_INTERVAL_MS } from '../functions/protocol/index.js';
 import { startLocalStack } from '../local/stack.js';
 import type { SocketClient } from '../test/support/socket-client.js';
 import { TestStack } from '../test/support/test-stack.js';
-
-process.removeAllListeners('warning'); // the AWS SDK's Node 20 notice would bury the figures
 
 const PEOPLE = Number(process.argv[2] ?? 4);
 const MINUTES = Number(process.argv[3] ?? 60);

@@ -1,12 +1,11 @@
 // bench/relay: relayed signal messages per second and p50/p99 latency through the local stack
 // (socket -> local API Gateway -> ws-signal handler -> dynalite read -> @connections -> socket),
 // against a bare `ws` relay measured in the same run. Run: npx tsx bench/relay.ts [messages]
+import '../local/quiet-sdk-warning.js'; // first: the AWS SDK's Node 20 notice would bury the figures
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
 import { startLocalStack } from '../local/stack.js';
-
-process.removeAllListeners('warning'); // the AWS SDK's Node 20 notice would bury the figures
 
 const MESSAGES = Number(process.argv[2] ?? 400);
 const IN_FLIGHT = 16;

@@ -1,13 +1,7 @@
 // `npm start`: the local stack on PORT (default 8787). Flags: --in-memory (no data folder),
 // --data <dir> (default .data/dynalite). Ctrl+C stops it.
-// The AWS SDK warns on every start that its 2027 releases will need Node 22; the cloud runs Node 22 and
-// this machine's Node is the user's choice, so keep the console for our own messages.
-process.removeAllListeners('warning');
-process.on('warning', (w) => {
-  if (!`${w.name} ${w.message}`.includes('NodeVersionSupportWarning')) console.warn(`${w.name}: ${w.message}`);
-});
-// Imported after the filter is in place: the SDK warns while its modules load.
-const { startLocalStack } = await import('./stack.js');
+import './quiet-sdk-warning.js'; // first: the SDK warns while its modules load
+import { startLocalStack } from './stack.js';
 
 const args = process.argv.slice(2);
 const dataFlag = args.indexOf('--data');
