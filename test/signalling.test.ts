@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { MAX_MESSAGE_BYTES } from '../functions/protocol/index.js';
 import { HandshakeRefused } from './support/socket-client.js';
 import { useLocalStack } from './support/local-stack.js';
+import { expiredToken } from './support/tokens.js';
 
 const local = useLocalStack();
 
@@ -20,16 +21,7 @@ describe('handshake', () => {
   });
 
   it('refuses an expired token', async () => {
-    const { SignJWT } = await import('jose');
-    const { services } = await import('../functions/adapters/services.js');
-    // Sign with the deployment's own secret so only the expiry is wrong.
-    const secret = (await services.store().getSecret(true))!;
-    const expired = await new SignJWT({ name: 'Old', guest: true })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setSubject('g_old')
-      .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
-      .sign(new TextEncoder().encode(secret));
-    const refused = await local.connect(expired).catch((e: unknown) => e);
+    const refused = await local.connect(await expiredToken()).catch((e: unknown) => e);
     expect((refused as HandshakeRefused).status).toBe(401);
   });
 

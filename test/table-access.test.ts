@@ -36,6 +36,7 @@ describe('each handler uses only the DynamoDB actions it is granted', () => {
     await expectGranted('http-list-meetings', () => local.api('GET', '/meetings', undefined, token));
     await expectGranted('http-get-meeting', () => local.api('GET', `/meetings/${code}`, undefined, token));
     await expectGranted('http-ice-servers', () => local.api('GET', '/ice-servers', undefined, token));
+    await expectGranted('http-refresh', () => local.api('POST', '/auth/refresh', undefined, token));
   });
 
   it('WebSocket handlers, including eviction on 410', async () => {
@@ -72,6 +73,15 @@ describe('each handler uses only the DynamoDB actions it is granted', () => {
       b.client.send({ action: 'leave' });
       await a.next('peer-left');
     });
+    // An account's join also writes its history line.
+    const held = await local.connect(host.token);
+    await expectGranted('ws-join', async () => {
+      held.send({ action: 'join', meeting: code });
+      await held.next('joined');
+    });
+    await a.next('peer-joined');
+    await local.hangUp(held);
+    await a.next('peer-left');
     b.client.send({ action: 'join', meeting: code });
     await b.client.next('joined');
     await a.next('peer-joined');

@@ -5,7 +5,7 @@ import type { AuthResponse, GuestRequest, LoginRequest, RegisterRequest, User } 
 import { DomainError } from './errors.js';
 import { newId } from './ids.js';
 import type { AccountStore, Clock } from './ports.js';
-import type { TokenService } from './tokens.js';
+import type { TokenClaims, TokenService } from './tokens.js';
 
 export class Accounts {
   // Compared against when the email is unknown, so a wrong email takes as long as a wrong password.
@@ -42,6 +42,15 @@ export class Accounts {
 
   guest(req: GuestRequest): Promise<AuthResponse> {
     return this.#session({ id: newId('g_'), name: req.name, guest: true });
+  }
+
+  /**
+   * A fresh token for whoever holds a valid one: a meeting must not end because a token issued hours
+   * earlier expires while its socket reconnects. Same user, same name; only the expiry moves.
+   */
+  refresh(claims: TokenClaims): Promise<AuthResponse> {
+    const { userId: id, name, guest, email } = claims;
+    return this.#session({ id, name, guest, ...(email ? { email } : {}) });
   }
 
   async #session(user: User): Promise<AuthResponse> {
