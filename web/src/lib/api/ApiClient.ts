@@ -31,6 +31,10 @@ export class ApiClient {
     return this.#request('POST', '/auth/guest', null, { name });
   }
 
+  refresh(token: string): Promise<AuthResponse> {
+    return this.#request('POST', '/auth/refresh', token);
+  }
+
   async createMeeting(token: string, title?: string): Promise<Meeting> {
     const body = title ? { title } : {};
     return (await this.#request<MeetingResponse>('POST', '/meetings', token, body)).meeting;

@@ -35,19 +35,20 @@ export function rememberName(name: string): void {
 }
 
 /**
- * True when the token is a JWT whose `exp` has passed. Tokens are opaque to the client otherwise;
- * this only lets it ask for a new sign-in instead of failing to connect.
+ * Milliseconds until the token's `exp` (negative once passed; Infinity when it has none). Tokens are
+ * opaque to the client otherwise: this only lets it refresh one in time, or ask for a new sign-in
+ * instead of failing to connect.
  */
-export function isExpired(token: string, now = Date.now()): boolean {
-  const payload = token.split('.')[1];
-  if (!payload) return false;
+export function timeLeft(token: string, now = Date.now()): number {
   try {
-    const { exp } = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as { exp?: unknown };
-    return typeof exp === 'number' && exp * 1000 <= now;
+    const { exp } = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { exp?: unknown };
+    return typeof exp === 'number' ? exp * 1000 - now : Infinity;
   } catch {
-    return false;
+    return Infinity;
   }
 }
+
+export const isExpired = (token: string, now?: number): boolean => timeLeft(token, now) <= 0;
 
 function stores(): Storage[] {
   return safe(() => [localStorage, sessionStorage]) ?? [];

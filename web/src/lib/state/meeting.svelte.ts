@@ -89,6 +89,7 @@ export function createMeeting(initialCode: string | null, deps: MeetingDeps): Me
   const announced = new Set<string>();
   let iceServers: Promise<IceServer[]> | null = null;
   let speakerTimer: ReturnType<typeof setInterval> | undefined;
+  let tokenTimer: ReturnType<typeof setTimeout> | undefined;
 
   const toast = (error: { message: string } | null | false): void => {
     if (error) toasts.error(error.message);
@@ -119,6 +120,11 @@ export function createMeeting(initialCode: string | null, deps: MeetingDeps): Me
       announced.add(id);
       if (phase === 'in-room') toasts.show(`${info.name} joined`);
     };
+    // Every (re)connect of the socket presents the session's token: keep it from expiring mid-meeting.
+    const keepTokenFresh = async (): Promise<void> => {
+      const wait = await session.keepFresh();
+      if (room === current) tokenTimer = setTimeout(keepTokenFresh, wait);
+    };
     current.on('status', (next) => (status = next));
     current.on('joined', (joined) => {
       self = joined.self;
@@ -126,6 +132,7 @@ export function createMeeting(initialCode: string | null, deps: MeetingDeps): Me
       if (phase !== 'joining') return;
       phase = 'in-room';
       speakerTimer = setInterval(sampleSpeakers, SPEAKER_SAMPLE_MS, new ActiveSpeakerDetector());
+      void keepTokenFresh();
       addEventListener('pagehide', onPageHide);
     });
     current.on('participant-joined', (participant) => {
@@ -181,6 +188,7 @@ export function createMeeting(initialCode: string | null, deps: MeetingDeps): Me
   function teardown(): void {
     removeEventListener('pagehide', onPageHide);
     clearInterval(speakerTimer);
+    clearTimeout(tokenTimer);
     screen?.stop();
     screen = null;
     room?.leave();

@@ -3,7 +3,15 @@ import { getContext, setContext } from 'svelte';
 import type { AuthResponse, User } from '$protocol';
 import { ApiError } from '$lib/api/ApiError.js';
 import type { AppServices } from './app.svelte.js';
-import { clearSession, isExpired, loadSession, rememberedName, saveSession } from '$lib/api/session-storage.js';
+import { clearSession, isExpired, loadSession, rememberedName, saveSession, timeLeft } from '$lib/api/session-storage.js';
+
+/**
+ * A token with less than this left is refreshed: more than a socket's 2-hour life, so whenever the meeting's
+ * socket reconnects or renews, the token it presents is still valid.
+ */
+const REFRESH_WITHIN_MS = 3 * 3600_000;
+/** How often, at most, a meeting checks; a token refreshed long ago is looked at again before it matters. */
+const CHECK_EVERY_MS = 30_000;
 
 export interface SessionState {
   readonly user: User | null;
@@ -16,9 +24,14 @@ export interface SessionState {
   name: string;
   signIn(email: string, password: string): Promise<void>;
   register(name: string, email: string, password: string): Promise<void>;
-  /** A token to call the API with: the current one, or a new guest identity for `name`. */
+  /** A token to call the API with: the current one (refreshed when near expiry), or a new guest identity for `name`. */
   ensureToken(name?: string): Promise<string>;
   tokenValid(): boolean;
+  /**
+   * Refreshes a valid token that is near expiry (never mints a new identity: a meeting keeps its user).
+   * Resolves to the delay after which to check again.
+   */
+  keepFresh(): Promise<number>;
   signOut(): void;
 }
 
@@ -62,13 +75,33 @@ export function createSession(app: AppServices): SessionState {
     },
 
     async ensureToken(guestName = name) {
-      if (session && !isExpired(session.token)) return session.token;
+      if (session && !isExpired(session.token)) {
+        await this.keepFresh();
+        return session.token;
+      }
       session = null;
       if (!guestName.trim()) throw new ApiError('invalid-request', 'Enter your name first.', 400);
       return set(await app.api.guest(guestName.trim()));
     },
 
     tokenValid: () => !!session && !isExpired(session.token),
+
+    async keepFresh() {
+      const held = session;
+      const left = held ? timeLeft(held.token) : Infinity;
+      if (held && left > 0 && left < REFRESH_WITHIN_MS) {
+        try {
+          // Signed out or switched meanwhile: keep what is there now.
+          const fresh = await app.api.refresh(held.token);
+          if (session === held) set(fresh);
+          return Math.max(CHECK_EVERY_MS, timeLeft(fresh.token) - REFRESH_WITHIN_MS);
+        } catch {
+          // Offline for a moment: the token still works; try again soon.
+          return CHECK_EVERY_MS;
+        }
+      }
+      return Math.max(CHECK_EVERY_MS, Math.min(left - REFRESH_WITHIN_MS, 3600_000));
+    },
 
     signOut() {
       clearSession();

@@ -1,0 +1,69 @@
+// A meeting outlives the token it started with. Tokens last 60 s on this stack (12 h by default); after
+// that, a socket that drops must still come back, which only works if the page refreshed its token in
+// time. Without the refresh the gateway's authorizer refuses the reconnect and the meeting ends.
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalStack } from '../../local/stack.js';
+import {
+  cameraTiles,
+  expectMediaFlowing,
+  joinMeeting,
+  launchBrowser,
+  newParticipant,
+  poll,
+  startMeetingAsGuest,
+  startStack,
+  tileOf,
+  type Participant,
+} from './helpers.js';
+
+const TOKEN_TTL_S = 60;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const expiry = (token: string): number => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).exp * 1000;
+/** The token the page's latest signalling socket presented. */
+const socketToken = (p: Participant): Promise<string> =>
+  p.page.evaluate(() => new URL((window as any).__test.sockets.at(-1).url).searchParams.get('token')!);
+
+describe('a token that expires during the meeting', () => {
+  let stack: LocalStack;
+  let browser: Browser;
+  let alice: Participant;
+  let bob: Participant;
+
+  beforeAll(async () => {
+    [stack, browser] = await Promise.all([
+      startStack({ environment: { TOKEN_TTL_SECONDS: String(TOKEN_TTL_S) } }),
+      launchBrowser(),
+    ]);
+    [alice, bob] = await Promise.all([newParticipant(browser, stack.url), newParticipant(browser, stack.url)]);
+    const code = await startMeetingAsGuest(alice.page, 'Alice');
+    await joinMeeting(bob.page, `/m/${code}`, 'Bob');
+    await Promise.all([expectMediaFlowing(alice.page, 1), expectMediaFlowing(bob.page, 1)]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('is refreshed in time, so a socket that drops after it expired comes back', async () => {
+    const first = await socketToken(alice);
+    const aliceConnection = stack.gateway.connectionIds()[0]!;
+    // Wait until the token Alice joined with has expired.
+    await sleep(Math.max(0, expiry(first) - Date.now()) + 1500);
+    expect(expiry(first)).toBeLessThan(Date.now());
+
+    expect(stack.gateway.disconnect(aliceConnection)).toBe(true);
+    await poll(async () => (await socketToken(alice)) !== first && (await alice.page.evaluate(() => (window as any).__test.sockets.at(-1).readyState)), 15_000).toBe(1);
+    const fresh = await socketToken(alice);
+    expect(expiry(fresh)).toBeGreaterThan(Date.now());
+    await alice.page.getByText('Reconnecting to the meeting').waitFor({ state: 'detached', timeout: 15_000 });
+
+    // Still in the same meeting, once, and signalling works: a mute reaches Bob.
+    expect(await alice.page.getByText("You can't join this meeting").count()).toBe(0);
+    expect(await cameraTiles(bob.page).count()).toBe(2);
+    await alice.page.getByRole('button', { name: 'Mute', exact: true }).click();
+    await poll(() => tileOf(bob.page, 'Alice').getAttribute('data-audio')).toBe('off');
+    await Promise.all([expectMediaFlowing(alice.page, 1), expectMediaFlowing(bob.page, 1)]);
+  }, 120_000);
+});
