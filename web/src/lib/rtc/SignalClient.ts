@@ -113,7 +113,8 @@ export function createSignalClient(options: SignalClientOptions): SignalClient {
     const join: JoinAction = { action: 'join', meeting: options.meeting };
     if (session) join.resume = { ...session };
     sendAction(to, join);
-    if (to === socket) timers.add(JOIN_TIMEOUT_MS, () => !joined && socket === to && abandon(to));
+    // No `joined` in time: the socket is treated as dead (a renewal socket is retried later).
+    timers.add(JOIN_TIMEOUT_MS, () => (to === next || (to === socket && !joined)) && abandon(to));
   }
 
   function receive(from: WebSocket, raw: unknown): void {
@@ -170,13 +171,12 @@ export function createSignalClient(options: SignalClientOptions): SignalClient {
 
   function onError(from: WebSocket, message: ErrorMessage): void {
     if (message.action !== 'join') return events.emit('error', message);
+    // A renewal that did not go through: the current socket still works; try again later.
+    if (from === next) return abandon(from);
     if (message.code === 'meeting-not-found' || message.code === 'meeting-full') return fail(message.code, message.message);
-    if (session && from.readyState === WebSocket.OPEN) {
-      // The server would not take our resume key (expired, or the seat is gone): join as new.
-      session = null;
-      return sendJoin(from);
-    }
-    events.emit('error', message);
+    // Anything else (a fault on the server) is passing: reconnect with backoff, keeping our peer id. (A resume
+    // key the server no longer accepts is not an error: it simply hands out a new id.)
+    abandon(from);
   }
 
   function onClose(closing: WebSocket, opened: boolean): void {
