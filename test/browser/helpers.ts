@@ -132,6 +132,24 @@ export async function joinFromPreJoin(page: Page, name?: string): Promise<void> 
   await page.getByRole('button', { name: 'Leave', exact: true }).waitFor();
 }
 
+/**
+ * Alice starts a meeting as a guest and Bob joins it by its URL, each in a browser context of their own;
+ * returns once both see and hear each other. `prepare` runs on the new pages before anyone joins (to
+ * route their sockets, install a clock, add a recorder).
+ */
+export async function twoInAMeeting(
+  browser: Browser,
+  stack: LocalStack,
+  prepare?: (alice: Participant, bob: Participant) => Promise<void>,
+): Promise<{ alice: Participant; bob: Participant; code: string }> {
+  const [alice, bob] = await Promise.all([newParticipant(browser, stack.url), newParticipant(browser, stack.url)]);
+  await prepare?.(alice, bob);
+  const code = await startMeetingAsGuest(alice.page, 'Alice');
+  await joinMeeting(bob.page, `/m/${code}`, 'Bob');
+  await Promise.all([expectMediaFlowing(alice.page, 1), expectMediaFlowing(bob.page, 1)]);
+  return { alice, bob, code };
+}
+
 /** Camera tiles shown (ours included). */
 export function cameraTiles(page: Page) {
   return page.locator('[data-participant][data-kind="camera"]');

@@ -9,14 +9,12 @@ import {
   cameraTiles,
   expectMediaFlowing,
   inboundStats,
-  joinMeeting,
   launchBrowser,
   mediaCounters,
-  newParticipant,
   poll,
-  startMeetingAsGuest,
   startStack,
   tileOf,
+  twoInAMeeting,
   waitUntil,
   type Participant,
 } from './helpers.js';
@@ -34,15 +32,14 @@ describe('resilience', () => {
 
   beforeAll(async () => {
     [stack, browser] = await Promise.all([startStack({ invokeDelayMs: 150 }), launchBrowser()]);
-    [alice, bob] = await Promise.all([newParticipant(browser, stack.url), newParticipant(browser, stack.url)]);
-    await alice.page.routeWebSocket(/\/ws/, (ws) => {
-      if (aliceOffline) return ws.close({ code: 1006, reason: 'offline' });
-      ws.connectToServer();
-    });
-    const code = await startMeetingAsGuest(alice.page, 'Alice');
+    ({ alice, bob } = await twoInAMeeting(browser, stack, (alice) =>
+      alice.page.routeWebSocket(/\/ws/, (ws) => {
+        if (aliceOffline) return ws.close({ code: 1006, reason: 'offline' });
+        ws.connectToServer();
+      }),
+    ));
+    // The gateway lists connections in the order they opened: Alice's first.
     aliceConnection = stack.gateway.connectionIds()[0]!;
-    await joinMeeting(bob.page, `/m/${code}`, 'Bob');
-    await Promise.all([expectMediaFlowing(alice.page, 1), expectMediaFlowing(bob.page, 1)]);
   });
 
   afterAll(async () => {

@@ -4,18 +4,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/stack.js';
-import {
-  cameraTiles,
-  expectMediaFlowing,
-  joinMeeting,
-  launchBrowser,
-  newParticipant,
-  poll,
-  startMeetingAsGuest,
-  startStack,
-  tileOf,
-  type Participant,
-} from './helpers.js';
+import { cameraTiles, expectMediaFlowing, launchBrowser, poll, startStack, tileOf, twoInAMeeting, type Participant } from './helpers.js';
 
 const TOKEN_TTL_S = 60;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -35,10 +24,7 @@ describe('a token that expires during the meeting', () => {
       startStack({ environment: { TOKEN_TTL_SECONDS: String(TOKEN_TTL_S) } }),
       launchBrowser(),
     ]);
-    [alice, bob] = await Promise.all([newParticipant(browser, stack.url), newParticipant(browser, stack.url)]);
-    const code = await startMeetingAsGuest(alice.page, 'Alice');
-    await joinMeeting(bob.page, `/m/${code}`, 'Bob');
-    await Promise.all([expectMediaFlowing(alice.page, 1), expectMediaFlowing(bob.page, 1)]);
+    ({ alice, bob } = await twoInAMeeting(browser, stack));
   });
 
   afterAll(async () => {
@@ -48,7 +34,7 @@ describe('a token that expires during the meeting', () => {
 
   it('is refreshed in time, so a socket that drops after it expired comes back', async () => {
     const first = await socketToken(alice);
-    const aliceConnection = stack.gateway.connectionIds()[0]!;
+    const aliceConnection = stack.gateway.connectionIds()[0]!; // listed in the order they opened: Alice's first
     // Wait until the token Alice joined with has expired.
     await sleep(Math.max(0, expiry(first) - Date.now()) + 1500);
     expect(expiry(first)).toBeLessThan(Date.now());
