@@ -116,6 +116,23 @@ describe('join', () => {
     b.client.close();
   });
 
+  it('seats a socket once when two joins race on it', async () => {
+    const { code, a, b } = await meetingWithTwo();
+    const { token } = await local.guest('Twice');
+    const racer = await local.connect(token);
+    // Both invocations run at once in the gateway: the conditional claim lets exactly one through.
+    racer.send({ action: 'join', meeting: code });
+    racer.send({ action: 'join', meeting: code });
+    const joined = await racer.next('joined');
+    expect(await racer.next('error')).toMatchObject({ code: 'already-in-meeting', action: 'join' });
+    await local.stack.gateway.settle();
+    expect((await a.client.next('peer-joined')).peer.id).toBe(joined.self.id);
+    await a.client.nothing('peer-joined', 100);
+    const seen = await local.joined(code, 'Counter');
+    expect(seen.joined.peers.filter((p) => p.name === 'Twice')).toHaveLength(1);
+    for (const c of [a.client, b.client, racer, seen.client]) c.close();
+  });
+
   it('answers an unknown meeting with meeting-not-found and leaves no trace', async () => {
     const { token } = await local.guest('Lost');
     const client = await local.connect(token);
@@ -161,7 +178,13 @@ describe('signal', () => {
 
   it('passes on fields a newer client adds, next to the ones it checks', async () => {
     const { a, b } = await meetingWithTwo();
-    const data = { seq: 2, state: { rev: 1, audio: true, reaction: 'wave' }, raisedHand: true };
+    const data = {
+      seq: 2,
+      state: { rev: 1, audio: true, reaction: 'wave' },
+      description: { type: 'offer', sdp: 'v=0', simulcast: true },
+      candidates: [{ candidate: 'c', sdpMid: '0' }],
+      raisedHand: true,
+    };
     b.client.send({ action: 'signal', to: a.joined.self.id, data });
     expect((await a.client.next('signal')).data).toEqual(data);
     a.client.close();
@@ -274,7 +297,8 @@ describe('expiry', () => {
     const past = Math.floor(Date.now() / 1000) - 10;
     const ghost = { connectionId: 'GhostConn00000=', userId: 'g_ghost', name: 'Ghost', guest: true, expiresAt: past };
     const peerId = `${code}.ghostghostgh`;
-    await services.store().enterMeeting({ ...ghost, meeting: code, peerId, joinedAt: 0 }, { ...ghost, meeting: code, peerId });
+    await services.store().addParticipant({ ...ghost, meeting: code, peerId, joinedAt: 0 });
+    await services.store().saveConnection({ ...ghost, meeting: code, peerId });
 
     const c = await local.joined(code, 'Cy');
     expect(c.joined.peers.map((p) => p.id).sort()).toEqual([a.joined.self.id, b.joined.self.id].sort());

@@ -3,13 +3,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
-  BatchWriteCommand,
   DeleteCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
   type BatchGetCommandOutput,
-  type BatchWriteCommandOutput,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
@@ -94,14 +92,33 @@ export class DynamoStore implements AccountStore, MeetingStore, SignallingStore,
 
   // ---- signalling ----
 
-  async enterMeeting(participant: Participant, connection: ConnectionRecord): Promise<void> {
-    const items = [participantItem(participant), connectionItem(connection)];
-    await this.#batchWrite(items.map((Item) => ({ PutRequest: { Item } })));
+  async claimConnection(connection: ConnectionRecord, nowSeconds: number): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: connectionItem(connection),
+          // No seat yet (never joined, or left), or one whose record outlived its socket.
+          ConditionExpression: 'attribute_not_exists(peerId) OR expiresAt < :now',
+          ExpressionAttributeValues: { ':now': nowSeconds },
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
   }
 
-  async undoEnter(participant: Participant): Promise<void> {
-    const doomed = [keys.participant(participant.meeting, participant.peerId), keys.connection(participant.connectionId)];
-    await this.#batchWrite(doomed.map((Key) => ({ DeleteRequest: { Key } })));
+  async getParticipant(meeting: string, peerId: string): Promise<Participant | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: keys.participant(meeting, peerId), ConsistentRead: true }),
+    );
+    return strip<Participant>(Item);
+  }
+
+  async addParticipant(participant: Participant): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.table, Item: participantItem(participant) }));
   }
 
   async saveHistory(history: HistoryRecord): Promise<void> {
@@ -241,17 +258,6 @@ export class DynamoStore implements AccountStore, MeetingStore, SignallingStore,
       }
     }
     return items;
-  }
-
-  async #batchWrite(requests: NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string]) {
-    let pending = requests;
-    for (let attempt = 0; pending.length; attempt++) {
-      if (attempt) await backoff(attempt);
-      const out: BatchWriteCommandOutput = await this.db.send(
-        new BatchWriteCommand({ RequestItems: { [this.table]: pending } }),
-      );
-      pending = out.UnprocessedItems?.[this.table] ?? [];
-    }
   }
 }
 

@@ -78,12 +78,16 @@ export interface MeetingStore {
 }
 
 export interface SignallingStore {
-  /** One write request: the participant and its connection. */
-  enterMeeting(participant: Participant, connection: ConnectionRecord): Promise<void>;
+  /**
+   * Seats a connection in a meeting unless it already holds a live seat: one conditional write, so two joins
+   * racing on one socket cannot both win. False when it is taken.
+   */
+  claimConnection(connection: ConnectionRecord, nowSeconds: number): Promise<boolean>;
+  getParticipant(meeting: string, peerId: string): Promise<Participant | undefined>;
+  /** Writes (or, for a resumed peer id, moves) a participant's seat. */
+  addParticipant(participant: Participant): Promise<void>;
   /** One strongly consistent query over the meeting: record, participants, last `chatLimit` messages. */
   readMeeting(code: string, chatLimit: number): Promise<MeetingSnapshot>;
-  /** Undoes enterMeeting for a join that turned out to be refused. */
-  undoEnter(participant: Participant): Promise<void>;
   /** Adds or refreshes a line of an account's meeting history. */
   saveHistory(history: HistoryRecord): Promise<void>;
   getConnection(connectionId: string): Promise<ConnectionRecord | undefined>;

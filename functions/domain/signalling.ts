@@ -6,7 +6,7 @@ import { CHAT_HISTORY_SIZE, MAX_CONNECTION_MS } from '../protocol/index.js';
 import { DomainError, meetingNotFound } from './errors.js';
 import { meetingOfPeer, newId, newPeerId } from './ids.js';
 import { normalizeCode } from './meetings.js';
-import type { Clock, ConnectionRecord, MessageSender, Participant, SignallingStore, StoredChat } from './ports.js';
+import type { Clock, ConnectionRecord, MeetingRecord, MeetingSnapshot, MessageSender, Participant, SignallingStore, StoredChat } from './ports.js';
 import type { TokenService } from './tokens.js';
 
 /** Who sent a WebSocket message, as the `$connect` authorizer established it. */
@@ -41,15 +41,15 @@ export class Signalling {
   /**
    * Write, then read, then notify: each joiner's strongly consistent read follows its own write, so of any
    * two people joining at once at least one sees the other and tells them; nobody is missed.
-   * One socket is one seat: a second `join` without `leave` is refused (it would leave a ghost behind).
+   * One socket, one seat: a second `join` without `leave` is refused (it would leave a ghost behind), by a
+   * conditional write, so that two joins racing on one socket cannot both win.
    */
   async join(caller: Caller, msg: JoinAction): Promise<void> {
     const code = normalizeCode(msg.meeting);
     if (!code) throw meetingNotFound(msg.meeting);
-    const current = await this.store.getConnection(caller.connectionId);
-    if (current?.peerId && this.#live(current)) throw alreadyInMeeting();
     const now = this.clock.now();
-    const peerId = (await this.#resumablePeer(caller, code, msg.resume)) ?? newPeerId(code);
+    const resumed = await this.#resumablePeer(caller, code, msg.resume);
+    const peerId = resumed ?? newPeerId(code);
     const expiresAt = Math.floor(now / 1000) + RECORD_LIFETIME_S;
     const participant: Participant = {
       meeting: code,
@@ -61,20 +61,32 @@ export class Signalling {
       joinedAt: now,
       expiresAt,
     };
-    const connection: ConnectionRecord = { ...callerRecord(caller, expiresAt), meeting: code, peerId };
+    const seated: ConnectionRecord = { ...callerRecord(caller, expiresAt), meeting: code, peerId };
+    if (!(await this.store.claimConnection(seated, Math.floor(now / 1000)))) throw alreadyInMeeting();
 
-    await this.store.enterMeeting(participant, connection);
-    const snapshot = await this.store.readMeeting(code, CHAT_HISTORY_SIZE);
-    const others = snapshot.participants.filter((p) => p.peerId !== peerId && this.#live(p));
-    const refusal = !snapshot.meeting
-      ? meetingNotFound(msg.meeting)
-      : others.length >= this.options.maxParticipants
-        ? new DomainError('meeting-full', `This meeting is full (${this.options.maxParticipants} people). Try again later.`)
-        : undefined;
-    if (refusal || !snapshot.meeting) {
-      await this.store.undoEnter(participant);
-      throw refusal;
+    // A resumed seat is moved from the tab's old socket; should this join fail, it goes back there.
+    const previousSeat = resumed ? await this.store.getParticipant(code, peerId) : undefined;
+    let snapshot: MeetingSnapshot;
+    let meeting: MeetingRecord;
+    let others: Participant[];
+    try {
+      await this.store.addParticipant(participant);
+      snapshot = await this.store.readMeeting(code, CHAT_HISTORY_SIZE);
+      others = snapshot.participants.filter((p) => p.peerId !== peerId && this.#live(p));
+      if (!snapshot.meeting) throw meetingNotFound(msg.meeting);
+      meeting = snapshot.meeting;
+      if (others.length >= this.options.maxParticipants) {
+        throw new DomainError('meeting-full', `This meeting is full (${this.options.maxParticipants} people). Try again later.`);
+      }
+    } catch (error) {
+      // A join that did not hold leaves nothing behind: a resumed seat goes back to the old socket, a new one
+      // goes (if still this socket's), and the claim is released so that the socket may try again.
+      if (previousSeat && this.#live(previousSeat)) await this.store.addParticipant(previousSeat);
+      else await this.store.removeParticipant(code, peerId, caller.connectionId);
+      await this.store.saveConnection(callerRecord(caller, expiresAt));
+      throw error;
     }
+
     // Only a join that holds goes into an account's history, written apart so that a refused join never
     // touches a line from an earlier visit. Best effort: the person is in the meeting either way.
     const saving = caller.guest
@@ -87,7 +99,7 @@ export class Signalling {
       type: 'joined',
       self: { id: peerId, name: caller.name },
       peers: others.map(peerInfo),
-      meeting: { code, title: snapshot.meeting.title },
+      meeting: { code, title: meeting.title },
       chat: snapshot.chat.map(toChatMessage),
       resumeKey: await this.tokens.mac('resume', peerId, caller.userId),
     };

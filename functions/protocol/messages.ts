@@ -16,16 +16,16 @@ export const JoinAction = v.object({
 });
 /**
  * What peers put in `signal.data`. The server checks it here before relaying, so a peer can hand another
- * only well-formed descriptions and candidates; the web client then trusts what its own server sends
- * (validating again in the browser would guard against nobody, the server also serves the client's code,
- * and would cost the page ~2 KB gzipped of validator). Loose: fields a newer client adds pass through.
- * Candidates travel in batches to cut the number of (billed) messages.
+ * only well-formed descriptions and candidates, and the web client need not carry a validator (~2 KB
+ * gzipped) to check its own server's messages. Loose (but for candidates, a standard shape): fields a
+ * newer client adds pass through untouched. Candidates travel in batches to cut the number of (billed) messages.
  */
 export const SignalPayload = v.looseObject({
   description: v.optional(
-    v.object({ type: v.picklist(['offer', 'answer', 'pranswer', 'rollback']), sdp: v.optional(v.string()) }),
+    v.looseObject({ type: v.picklist(['offer', 'answer', 'pranswer', 'rollback']), sdp: v.optional(v.string()) }),
   ),
   candidates: v.optional(
+    // Exactly RTCIceCandidateInit's fields (a standard shape; unknown ones are dropped).
     v.array(
       v.object({
         candidate: v.optional(v.string()),

@@ -22,7 +22,7 @@ import {
   waitUntil,
   type Participant,
 } from './helpers.js';
-import { DynamoFault } from '../support/dynamo-fault.js';
+import { dynamoFault } from '../support/dynamo-fault.js';
 
 /**
  * What every socket of the page hears from the server, and its closing, in one ordered log; `socket` is
@@ -201,25 +201,30 @@ describe('socket renewal before the 2-hour cap', () => {
   });
 
   it('retries a renewal whose join failed, keeping the peer id and the first socket meanwhile', async () => {
-    const fault = new DynamoFault();
+    const fault = dynamoFault();
     const peerConnectionsBefore = [await peerConnections(alice.page), await peerConnections(bob.page)];
     const pongs = async () => (await heard(alice.page)).filter((m) => m.type === 'pong' && m.socket === 1).length;
     const before = await pongs();
     await alice.page.clock.fastForward('01:49:00');
     await waitUntil(pongs, (n) => n > before, { what: 'the pong to the heartbeat' });
 
-    // The renewal's join meets a DynamoDB failure: the handler answers `internal` and the seat stays put.
-    fault.failNext('BatchWriteItem');
+    // The renewal's join meets a DynamoDB failure after it moved the seat (its read of the meeting fails):
+    // the handler puts the seat back on the old socket and answers `internal`.
+    fault.failNext('Query');
     await alice.page.clock.fastForward('00:07:00');
     await waitUntil(async () => (await sockets(alice.page)).join(), (states) => states === [CLOSED, OPEN, CLOSED].join(), {
       what: 'the failed renewal socket to be dropped',
     });
-    expect(fault.pending('BatchWriteItem')).toBe(0);
+    expect(fault.pending('Query')).toBe(0);
     await stack.gateway.settle();
     const seated = (await seats(code))[aliceId];
     expect(stack.gateway.connectionIds()).toContain(seated);
 
-    // 30 s later (on Alice's clock) it tries again, and this time moves her, under the same id.
+    // Meanwhile Bob can still reach her on the old socket: his mute arrives.
+    await bob.page.getByRole('button', { name: 'Mute', exact: true }).click();
+    await poll(() => tileOf(alice.page, 'Bob').getAttribute('data-audio')).toBe('off');
+
+    // A little later (on Alice's clock) it tries again, and this time moves her, under the same id.
     await alice.page.clock.fastForward('00:00:31');
     await waitUntil(
       async () => (await sockets(alice.page)).join(),

@@ -2,7 +2,7 @@
 // runs them in this process), so a test can see what a real handler does when its table has a bad moment.
 import { dynamoClient } from '../../functions/adapters/dynamo-client.js';
 
-export class DynamoFault {
+class DynamoFault {
   #pending = new Map<string, number>();
 
   constructor() {
@@ -30,3 +30,7 @@ export class DynamoFault {
     return this.#pending.get(command) ?? 0;
   }
 }
+
+let instance: DynamoFault | undefined;
+/** The process's one fault injector (its middleware is added once, on first use). */
+export const dynamoFault = (): DynamoFault => (instance ??= new DynamoFault());
