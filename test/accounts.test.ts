@@ -1,8 +1,7 @@
 // Accounts and meetings over the real local HTTP API, on dynalite.
 import { describe, expect, it } from 'vitest';
 import { useLocalStack } from './support/local-stack.js';
-import { services } from '../functions/adapters/services.js';
-import { expiredToken, foreignToken, signToken } from './support/tokens.js';
+import { expiredToken, foreignToken, ourSecret, signToken } from './support/tokens.js';
 
 const local = useLocalStack();
 
@@ -173,12 +172,33 @@ describe('meetings', () => {
 
     it('moves the expiry of a token about to run out to a full lifetime from now', async () => {
       const expiry = (token: string): number => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).exp;
-      const soon = await signToken((await services.store().getSecret(true))!, 10);
+      const soon = await signToken(await ourSecret(), 10);
       const res = await local.api('POST', '/auth/refresh', undefined, soon);
       expect(res.status).toBe(200);
       expect(res.body.user).toMatchObject({ id: 'u_victim', name: 'Eve', guest: false });
       // The local stack issues tokens for TOKEN_TTL_SECONDS' default, 12 hours.
       expect(expiry(res.body.token) - expiry(soon)).toBeGreaterThan(11 * 3600);
+    });
+
+    it('keeps the sign-in time, and stops renewing a sign-in older than a week (a day for a guest)', async () => {
+      const claims = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString());
+      const now = Math.floor(Date.now() / 1000);
+      const day = 24 * 3600;
+      const sign = async (ageS: number, guest: boolean) => signToken(await ourSecret(), 3600, { auth_time: now - ageS, guest });
+      const renewed = await local.api('POST', '/auth/refresh', undefined, await sign(6 * day, false));
+      expect(renewed.status).toBe(200);
+      expect(claims(renewed.body.token).auth_time).toBe(now - 6 * day);
+      for (const [age, guest] of [
+        [8 * day, false],
+        [2 * day, true],
+      ] as const) {
+        const res = await local.api('POST', '/auth/refresh', undefined, await sign(age, guest));
+        expect(res.status).toBe(401);
+        expect(res.body.error.message).toMatch(/sign in again/i);
+      }
+      // A fresh sign-in carries its own time.
+      const guest = await local.guest('New');
+      expect(Math.abs(claims(guest.token).auth_time - now)).toBeLessThan(60);
     });
 
     it.each([

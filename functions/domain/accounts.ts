@@ -7,6 +7,10 @@ import { newId } from './ids.js';
 import type { AccountStore, Clock } from './ports.js';
 import type { TokenClaims, TokenService } from './tokens.js';
 
+/** How long a sign-in can be renewed by refreshing its token: a week for an account, a day for a guest. */
+const MAX_SIGN_IN_AGE_S = 7 * 24 * 3600;
+const MAX_GUEST_AGE_S = 24 * 3600;
+
 export class Accounts {
   // Compared against when the email is unknown, so a wrong email takes as long as a wrong password.
   #dummyHash?: Promise<string>;
@@ -46,19 +50,26 @@ export class Accounts {
 
   /**
    * A fresh token for whoever holds a valid one: a meeting must not end because a token issued hours
-   * earlier expires while its socket reconnects. Same user, same name; only the expiry moves.
+   * earlier expires while its socket reconnects. Same user, same name, same sign-in time; only the expiry
+   * moves, and only while the sign-in is younger than MAX_SIGN_IN_AGE_S (a day for a guest): a leaked
+   * token cannot be kept alive for ever, and an account signs in again at least weekly.
    */
   refresh(claims: TokenClaims): Promise<AuthResponse> {
-    const { userId: id, name, guest, email } = claims;
-    return this.#session({ id, name, guest, ...(email ? { email } : {}) });
+    const { userId: id, name, guest, email, authTime = 0 } = claims;
+    const age = this.clock.now() / 1000 - authTime;
+    if (age > (guest ? MAX_GUEST_AGE_S : MAX_SIGN_IN_AGE_S)) {
+      throw new DomainError('unauthorized', 'Your sign-in is too old to renew. Sign in again.');
+    }
+    return this.#session({ id, name, guest, ...(email ? { email } : {}) }, authTime);
   }
 
-  async #session(user: User): Promise<AuthResponse> {
+  async #session(user: User, authTime?: number): Promise<AuthResponse> {
     const token = await this.tokens.issue({
       userId: user.id,
       name: user.name,
       guest: user.guest,
       ...(user.email ? { email: user.email } : {}),
+      ...(authTime ? { authTime } : {}),
     });
     return { token, user };
   }

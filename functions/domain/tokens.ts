@@ -10,6 +10,8 @@ export interface TokenClaims {
   name: string;
   guest: boolean;
   email?: string;
+  /** When the person signed in (or became a guest), in seconds: refreshes keep it, so a sign-in can age out. */
+  authTime?: number;
 }
 
 const unauthorized = () => new DomainError('unauthorized', 'Your session is missing or has expired. Sign in again.');
@@ -25,7 +27,13 @@ export class TokenService {
   async issue(claims: TokenClaims): Promise<string> {
     const key = await this.#loadKey(true);
     if (!key) throw new Error('token secret unavailable');
-    return new SignJWT({ name: claims.name, guest: claims.guest, ...(claims.email ? { email: claims.email } : {}) })
+    const authTime = claims.authTime ?? Math.floor(Date.now() / 1000);
+    return new SignJWT({
+      name: claims.name,
+      guest: claims.guest,
+      auth_time: authTime,
+      ...(claims.email ? { email: claims.email } : {}),
+    })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(claims.userId)
       .setIssuedAt()
@@ -46,6 +54,7 @@ export class TokenService {
         name: payload.name,
         guest: payload.guest === true,
         ...(typeof payload.email === 'string' ? { email: payload.email } : {}),
+        ...(typeof payload.auth_time === 'number' ? { authTime: payload.auth_time } : typeof payload.iat === 'number' ? { authTime: payload.iat } : {}),
       };
     } catch {
       throw unauthorized();
