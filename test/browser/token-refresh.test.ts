@@ -8,7 +8,9 @@ import { cameraTiles, expectMediaFlowing, launchBrowser, poll, startStack, tileO
 
 const TOKEN_TTL_S = 60;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const expiry = (token: string): number => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).exp * 1000;
+const claims = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString());
+const expiry = (token: string): number => claims(token).exp * 1000;
+const issued = (token: string): number => claims(token).iat * 1000;
 /** The token the page's latest signalling socket presented. */
 const socketToken = (p: Participant): Promise<string> =>
   p.page.evaluate(() => new URL((window as any).__test.sockets.at(-1).url).searchParams.get('token')!);
@@ -40,9 +42,15 @@ describe('a token that expires during the meeting', () => {
     expect(expiry(first)).toBeLessThan(Date.now());
 
     expect(stack.gateway.disconnect(aliceConnection)).toBe(true);
-    await poll(async () => (await socketToken(alice)) !== first && (await alice.page.evaluate(() => (window as any).__test.sockets.at(-1).readyState)), 15_000).toBe(1);
+    // A new socket, open: the reconnect was let in.
+    const reconnected = async () =>
+      (await socketToken(alice)) !== first && (await alice.page.evaluate(() => (window as any).__test.sockets.at(-1).readyState === 1));
+    await poll(reconnected, 15_000).toBe(true);
     const fresh = await socketToken(alice);
     expect(expiry(fresh)).toBeGreaterThan(Date.now());
+    // Refreshed during the meeting (every 30 s once near expiry), not only when joining: a token from the
+    // join-time refresh alone would have been issued about a lifetime before the first one ran out.
+    expect(issued(fresh)).toBeGreaterThan(expiry(first) - 35_000);
     await alice.page.getByText('Reconnecting to the meeting').waitFor({ state: 'detached', timeout: 15_000 });
 
     // Still in the same meeting, once, and signalling works: a mute reaches Bob.

@@ -12,6 +12,8 @@ import type {
 } from '$protocol';
 import { ApiError, NETWORK_ERROR_MESSAGE } from './ApiError.js';
 
+const REQUEST_TIMEOUT_MS = 15_000;
+
 export class ApiClient {
   readonly #baseUrl: string;
 
@@ -58,7 +60,13 @@ export class ApiClient {
     if (body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
     try {
-      response = await fetch(this.#baseUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      response = await fetch(this.#baseUrl + path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        // A request that hangs (a dead network path) must not leave "Join now" spinning for ever.
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
     } catch {
       throw new ApiError('network', NETWORK_ERROR_MESSAGE, 0);
     }

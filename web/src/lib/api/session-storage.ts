@@ -22,6 +22,15 @@ export function saveSession(session: AuthResponse): void {
   rememberName(session.user.name);
 }
 
+/**
+ * Stores a refreshed token only where the one it replaces is still stored: if another tab signed out (or in
+ * as someone else) meanwhile, that choice stands and the refreshed token stays in this tab's memory.
+ */
+export function replaceSession(held: AuthResponse, fresh: AuthResponse): void {
+  const store = held.user.guest ? sessionStorage : localStorage;
+  if (safe(() => parse(store.getItem(SESSION_KEY))?.token) === held.token) saveSession(fresh);
+}
+
 export function clearSession(): void {
   for (const store of stores()) store.removeItem(SESSION_KEY);
 }

@@ -1,5 +1,5 @@
 // SignalClient: the meeting's WebSocket and nothing else. Connects with the token, joins the meeting,
-// validates what arrives against the shared protocol and re-emits it as typed events, keeps the
+// re-emits what arrives as the shared protocol's typed events, keeps the
 // socket alive (API Gateway drops a socket idle for 10 minutes and cuts every socket at 2 hours),
 // and reconnects on its own, re-joining with the resume key so the peer id, and with it every
 // RTCPeerConnection the other participants hold, stays the same.
@@ -22,7 +22,7 @@ import { createTimers, type Timer } from './timers.js';
 
 export type SignalStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed';
 
-export type SignalFailureReason = 'meeting-not-found' | 'meeting-full' | 'unauthorized';
+export type SignalFailureReason = 'meeting-not-found' | 'meeting-full' | 'unauthorized' | 'refused';
 export interface SignalFailure {
   reason: SignalFailureReason;
   message: string;
@@ -53,11 +53,22 @@ export interface SignalClientOptions {
 }
 
 /**
- * The server -> client message types this client understands. What arrives is not validated field by field:
- * it comes from our own handlers (which validate every client's input, peers' signal payloads included) and
- * the same server delivers this code, so a validator here would guard against nobody and cost ~2 KB gzipped.
+ * The server -> client message types this client understands (the compiler keeps the list complete). What
+ * arrives is not validated field by field in the browser: the handlers build it from the shared protocol's
+ * types and validate every client's input, peers' signal payloads included, and the protocol only ever
+ * grows, so a tab older than the server meets new types (ignored here), never changed ones.
  */
-const SERVER_TYPES = new Set<unknown>(['chat', 'error', 'joined', 'peer-joined', 'peer-left', 'pong', 'signal']);
+const SERVER_TYPES = new Set<unknown>(
+  Object.keys({
+    chat: 1,
+    error: 1,
+    joined: 1,
+    'peer-joined': 1,
+    'peer-left': 1,
+    pong: 1,
+    signal: 1,
+  } satisfies Record<ServerMessage['type'], 1>),
+);
 
 const OUTBOX_LIMIT = 500;
 const RETIRE_GRACE_MS = 1000;
@@ -91,6 +102,8 @@ export function createSignalClient(options: SignalClientOptions): SignalClient {
   let session: { peer: string; key: string } | null = null;
   let outbox: (SignalAction | ChatAction)[] = [];
   let attempt = 0;
+  /** Renewal sockets that failed in a row (for their backoff). */
+  let renewals = 0;
   let heartbeat: ReturnType<typeof setInterval> | undefined;
   let pongTimer: Timer | null = null;
   let reconnectTimer: Timer | null = null;
@@ -154,6 +167,7 @@ export function createSignalClient(options: SignalClientOptions): SignalClient {
       const old = socket;
       socket = from;
       next = null;
+      renewals = 0;
       if (old) setTimeout(() => discard(old), RETIRE_GRACE_MS);
     }
     if (from !== socket) return;
@@ -171,24 +185,28 @@ export function createSignalClient(options: SignalClientOptions): SignalClient {
 
   function onError(from: WebSocket, message: ErrorMessage): void {
     if (message.action !== 'join') return events.emit('error', message);
-    // A renewal that did not go through: the current socket still works; try again later.
+    // A renewal that did not go through: the current socket still works; try again shortly.
     if (from === next) return abandon(from);
-    if (message.code === 'meeting-not-found' || message.code === 'meeting-full') return fail(message.code, message.message);
-    // Anything else (a fault on the server) is passing: reconnect with backoff, keeping our peer id. (A resume
-    // key the server no longer accepts is not an error: it simply hands out a new id.)
-    abandon(from);
+    const { code } = message;
+    // A fault on the server is passing: reconnect with backoff, keeping our peer id. (A resume key the server
+    // no longer accepts is not an error: it simply hands out a new id.)
+    if (code === 'internal') return abandon(from);
+    fail(code === 'meeting-not-found' || code === 'meeting-full' ? code : 'refused', message.message);
   }
 
   function onClose(closing: WebSocket, opened: boolean): void {
     if (closing === next) {
       next = null;
-      timers.add(30_000, renew);
+      timers.add(backoffDelay(renewals++), renew);
       return;
     }
     if (closing !== socket || status === 'closed') return;
     socket = null;
     joined = false;
     stopTimers();
+    // A renewal under way belongs to the socket that just went: the reconnect starts over with its own.
+    if (next) discard(next);
+    next = null;
     if (!opened && options.tokenValid?.() === false) {
       return fail('unauthorized', 'Your session has expired. Sign in or enter your name again to rejoin.');
     }

@@ -3,7 +3,7 @@ import { getContext, setContext } from 'svelte';
 import type { AuthResponse, User } from '$protocol';
 import { ApiError } from '$lib/api/ApiError.js';
 import type { AppServices } from './app.svelte.js';
-import { clearSession, isExpired, loadSession, rememberedName, saveSession, timeLeft } from '$lib/api/session-storage.js';
+import { clearSession, isExpired, loadSession, rememberedName, replaceSession, saveSession, timeLeft } from '$lib/api/session-storage.js';
 
 /**
  * A token with less than this left is refreshed: more than a socket's 2-hour life, so whenever the meeting's
@@ -91,9 +91,12 @@ export function createSession(app: AppServices): SessionState {
       const left = held ? timeLeft(held.token) : Infinity;
       if (held && left > 0 && left < REFRESH_WITHIN_MS) {
         try {
-          // Signed out or switched meanwhile: keep what is there now.
           const fresh = await app.api.refresh(held.token);
-          if (session === held) set(fresh);
+          // Signed out or switched meanwhile (here or in another tab): keep what is there now.
+          if (session === held) {
+            replaceSession(held, fresh);
+            session = fresh;
+          }
           return Math.max(CHECK_EVERY_MS, timeLeft(fresh.token) - REFRESH_WITHIN_MS);
         } catch {
           // Offline for a moment: the token still works; try again soon.
