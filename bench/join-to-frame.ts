@@ -3,6 +3,7 @@
 // The floor, measured in the same run: two RTCPeerConnections in one page, offer to first decoded
 // frame, with no signalling server at all. Medians of several runs.
 //   npx tsx bench/join-to-frame.ts [runs]
+import '../local/quiet-sdk-warning.js'; // first: the AWS SDK's Node 20 notice would bury the figures
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
