@@ -92,9 +92,9 @@ export class DynamoStore implements AccountStore, MeetingStore, SignallingStore,
 
   // ---- signalling ----
 
-  async claimConnection(connection: ConnectionRecord, nowSeconds: number): Promise<boolean> {
-    try {
-      await this.db.send(
+  claimConnection(connection: ConnectionRecord, nowSeconds: number): Promise<boolean> {
+    return this.#conditional(() =>
+      this.db.send(
         new PutCommand({
           TableName: this.table,
           Item: connectionItem(connection),
@@ -102,12 +102,8 @@ export class DynamoStore implements AccountStore, MeetingStore, SignallingStore,
           ConditionExpression: 'attribute_not_exists(peerId) OR expiresAt < :now',
           ExpressionAttributeValues: { ':now': nowSeconds },
         }),
-      );
-      return true;
-    } catch (e) {
-      if (isConditionFailure(e)) return false;
-      throw e;
-    }
+      ),
+    );
   }
 
   async getParticipant(meeting: string, peerId: string): Promise<Participant | undefined> {
@@ -170,21 +166,17 @@ export class DynamoStore implements AccountStore, MeetingStore, SignallingStore,
     };
   }
 
-  async removeParticipant(meeting: string, peerId: string, connectionId: string): Promise<boolean> {
-    try {
-      await this.db.send(
+  removeParticipant(meeting: string, peerId: string, connectionId: string): Promise<boolean> {
+    return this.#conditional(() =>
+      this.db.send(
         new DeleteCommand({
           TableName: this.table,
           Key: keys.participant(meeting, peerId),
           ConditionExpression: 'connectionId = :c',
           ExpressionAttributeValues: { ':c': connectionId },
         }),
-      );
-      return true;
-    } catch (e) {
-      if (isConditionFailure(e)) return false;
-      throw e;
-    }
+      ),
+    );
   }
 
   async saveConnection(connection: ConnectionRecord): Promise<void> {
@@ -223,9 +215,16 @@ export class DynamoStore implements AccountStore, MeetingStore, SignallingStore,
 
   // ---- helpers ----
 
-  async #putIfAbsent(Item: Item): Promise<boolean> {
+  #putIfAbsent(Item: Item): Promise<boolean> {
+    return this.#conditional(() =>
+      this.db.send(new PutCommand({ TableName: this.table, Item, ConditionExpression: 'attribute_not_exists(pk)' })),
+    );
+  }
+
+  /** Runs a conditional write; false when its condition did not hold (nothing was written). */
+  async #conditional(write: () => Promise<unknown>): Promise<boolean> {
     try {
-      await this.db.send(new PutCommand({ TableName: this.table, Item, ConditionExpression: 'attribute_not_exists(pk)' }));
+      await write();
       return true;
     } catch (e) {
       if (isConditionFailure(e)) return false;
