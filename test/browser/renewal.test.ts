@@ -209,9 +209,11 @@ describe('socket renewal before the 2-hour cap', () => {
     await waitUntil(pongs, (n) => n > before, { what: 'the pong to the heartbeat' });
 
     // The renewal's join meets a DynamoDB failure after it moved the seat (its read of the meeting fails):
-    // the handler puts the seat back on the old socket and answers `internal`.
+    // the handler puts the seat back on the old socket and answers `internal`. From here Alice's clock
+    // stands still unless the test moves it, so her retry (after a backoff of under a second) waits for us
+    // and no timer of hers runs out while a real request is in flight.
     fault.failNext('Query');
-    await alice.page.clock.fastForward('00:07:00');
+    await alice.page.clock.pauseAt((await alice.page.evaluate(() => Date.now())) + 7 * 60_000);
     await waitUntil(async () => (await sockets(alice.page)).join(), (states) => states === [CLOSED, OPEN, CLOSED].join(), {
       what: 'the failed renewal socket to be dropped',
     });
@@ -224,13 +226,21 @@ describe('socket renewal before the 2-hour cap', () => {
     await bob.page.getByRole('button', { name: 'Mute', exact: true }).click();
     await poll(() => tileOf(alice.page, 'Bob').getAttribute('data-audio')).toBe('off');
 
-    // A little later (on Alice's clock) it tries again, and this time moves her, under the same id.
-    await alice.page.clock.fastForward('00:00:31');
+    // The backoff passes: she tries again, and this time moves under the same id; a moment later (the old
+    // socket's grace) the old socket closes.
+    await alice.page.clock.fastForward(1000);
+    await waitUntil(
+      async () => (await heard(alice.page)).some((m) => m.type === 'joined' && m.socket === 3),
+      (joined) => joined,
+      { timeout: 10_000, what: 'the second renewal to join' },
+    );
+    await alice.page.clock.fastForward(2000);
     await waitUntil(
       async () => (await sockets(alice.page)).join(),
       (states) => states === [CLOSED, CLOSED, CLOSED, OPEN].join(),
-      { timeout: 10_000, what: 'the second renewal to take over' },
+      { timeout: 10_000, what: 'the old socket to close' },
     );
+    await alice.page.clock.resume();
     await stack.gateway.settle();
     const renewed = (await seats(code))[aliceId];
     expect(renewed).toBeDefined();
