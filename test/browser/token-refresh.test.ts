@@ -1,10 +1,22 @@
 // A meeting outlives the token it started with. Tokens last 60 s on this stack (12 h by default); after
 // that, a socket that drops must still come back, which only works if the page refreshed its token in
-// time. Without the refresh the gateway's authorizer refuses the reconnect and the meeting ends.
+// time. Without the refresh the gateway's authorizer refuses the reconnect and the meeting ends. And a
+// refresh must not sign an account back in after another tab signed it out.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/stack.js';
-import { cameraTiles, expectMediaFlowing, launchBrowser, poll, startStack, tileOf, twoInAMeeting, type Participant } from './helpers.js';
+import {
+  cameraTiles,
+  expectMediaFlowing,
+  joinMeeting,
+  launchBrowser,
+  newParticipant,
+  poll,
+  startStack,
+  tileOf,
+  twoInAMeeting,
+  type Participant,
+} from './helpers.js';
 
 const TOKEN_TTL_S = 60;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -20,13 +32,14 @@ describe('a token that expires during the meeting', () => {
   let browser: Browser;
   let alice: Participant;
   let bob: Participant;
+  let code: string;
 
   beforeAll(async () => {
     [stack, browser] = await Promise.all([
       startStack({ environment: { TOKEN_TTL_SECONDS: String(TOKEN_TTL_S) } }),
       launchBrowser(),
     ]);
-    ({ alice, bob } = await twoInAMeeting(browser, stack));
+    ({ alice, bob, code } = await twoInAMeeting(browser, stack));
   });
 
   afterAll(async () => {
@@ -60,4 +73,38 @@ describe('a token that expires during the meeting', () => {
     await poll(() => tileOf(bob.page, 'Alice').getAttribute('data-audio')).toBe('off');
     await Promise.all([expectMediaFlowing(alice.page, 1), expectMediaFlowing(bob.page, 1)]);
   }, 120_000);
+
+  it("never undoes a sign-out made in another tab when it refreshes", async () => {
+    const email = `carol-${Date.now()}@example.com`;
+    const register = await fetch(`${stack.url}/api/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password: 'carol-secret', name: 'Carol' }),
+    });
+    expect(register.status).toBe(201);
+    const carol = await newParticipant(browser, stack.url);
+    await carol.page.goto('/signin');
+    await carol.page.getByLabel('Email').fill(email);
+    await carol.page.getByLabel('Password').fill('carol-secret');
+    await carol.page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await carol.page.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
+    await joinMeeting(carol.page, `/m/${code}`);
+
+    // Her other tab (same browser, same storage) signs out while the meeting tab keeps its token fresh.
+    const other = await carol.context.newPage();
+    await other.goto('/');
+    await other.getByRole('button', { name: 'Sign out', exact: true }).click();
+    const stored = () => other.evaluate(() => localStorage.getItem('meshmeet.session'));
+    expect(await stored()).toBeNull();
+
+    const refreshed = await carol.page.waitForResponse((r) => r.url().endsWith('/auth/refresh') && r.status() === 200, {
+      timeout: 45_000,
+    });
+    await refreshed.finished();
+    // Give the page a moment to act on the answer (it reads the body, then stores or not).
+    await carol.page.evaluate(() => new Promise((r) => setTimeout(r, 1000)));
+    // The meeting tab holds the new token in memory only: the shared storage stays signed out.
+    expect(await stored()).toBeNull();
+    expect(await carol.page.getByRole('button', { name: 'Leave', exact: true }).count()).toBe(1);
+  }, 90_000);
 });

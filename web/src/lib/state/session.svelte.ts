@@ -46,6 +46,27 @@ export function createSession(app: AppServices): SessionState {
     return next.token;
   }
 
+  /** See SessionState.keepFresh. */
+  async function keepFresh(): Promise<number> {
+    const held = session;
+    const left = held ? timeLeft(held.token) : Infinity;
+    if (held && left > 0 && left < REFRESH_WITHIN_MS) {
+      try {
+        const fresh = await app.api.refresh(held.token);
+        // Signed out or switched meanwhile (here or in another tab): keep what is there now.
+        if (session === held) {
+          replaceSession(held, fresh);
+          session = fresh;
+        }
+        return Math.max(CHECK_EVERY_MS, timeLeft(fresh.token) - REFRESH_WITHIN_MS);
+      } catch {
+        // Offline for a moment: the token still works; try again soon.
+        return CHECK_EVERY_MS;
+      }
+    }
+    return Math.max(CHECK_EVERY_MS, Math.min(left - REFRESH_WITHIN_MS, 3600_000));
+  }
+
   return {
     get user() {
       return session?.user ?? null;
@@ -75,9 +96,11 @@ export function createSession(app: AppServices): SessionState {
     },
 
     async ensureToken(guestName = name) {
-      if (session && !isExpired(session.token)) {
-        await this.keepFresh();
-        return session.token;
+      const held = session;
+      if (held && !isExpired(held.token)) {
+        await keepFresh();
+        // (Signed out meanwhile: the token held is still valid for this call.)
+        return session?.token ?? held.token;
       }
       session = null;
       if (!guestName.trim()) throw new ApiError('invalid-request', 'Enter your name first.', 400);
@@ -86,25 +109,7 @@ export function createSession(app: AppServices): SessionState {
 
     tokenValid: () => !!session && !isExpired(session.token),
 
-    async keepFresh() {
-      const held = session;
-      const left = held ? timeLeft(held.token) : Infinity;
-      if (held && left > 0 && left < REFRESH_WITHIN_MS) {
-        try {
-          const fresh = await app.api.refresh(held.token);
-          // Signed out or switched meanwhile (here or in another tab): keep what is there now.
-          if (session === held) {
-            replaceSession(held, fresh);
-            session = fresh;
-          }
-          return Math.max(CHECK_EVERY_MS, timeLeft(fresh.token) - REFRESH_WITHIN_MS);
-        } catch {
-          // Offline for a moment: the token still works; try again soon.
-          return CHECK_EVERY_MS;
-        }
-      }
-      return Math.max(CHECK_EVERY_MS, Math.min(left - REFRESH_WITHIN_MS, 3600_000));
-    },
+    keepFresh,
 
     signOut() {
       clearSession();
