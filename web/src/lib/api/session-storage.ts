@@ -4,18 +4,28 @@
 import type { AuthResponse } from '$protocol';
 
 const SESSION_KEY = 'meshmeet.session';
+
+/**
+ * A sign-in as this browser holds it, with when its token arrived by this browser's clock: the token's
+ * lifetime is measured from then, on that clock. A computer whose clock is off by hours (or set to the
+ * wrong day) would otherwise see a fresh token as expired, and drop its account for a guest, or refresh it
+ * over and over.
+ */
+export type HeldSession = AuthResponse & { receivedAt?: number };
+
+export const received = (session: AuthResponse): HeldSession => ({ ...session, receivedAt: Date.now() });
 const NAME_KEY = 'meshmeet.name';
 
-export function loadSession(): AuthResponse | null {
+export function loadSession(): HeldSession | null {
   for (const store of stores()) {
     const session = parse(store.getItem(SESSION_KEY));
-    if (session && !isExpired(session.token)) return session;
+    if (session && !isExpired(session)) return session;
     if (session) store.removeItem(SESSION_KEY);
   }
   return null;
 }
 
-export function saveSession(session: AuthResponse): void {
+export function saveSession(session: HeldSession): void {
   clearSession();
   const store = session.user.guest ? sessionStorage : localStorage;
   store.setItem(SESSION_KEY, JSON.stringify(session));
@@ -26,7 +36,7 @@ export function saveSession(session: AuthResponse): void {
  * Stores a refreshed token only where the one it replaces is still stored: if another tab signed out (or in
  * as someone else) meanwhile, that choice stands and the refreshed token stays in this tab's memory.
  */
-export function replaceSession(held: AuthResponse, fresh: AuthResponse): void {
+export function replaceSession(held: HeldSession, fresh: HeldSession): void {
   const store = held.user.guest ? sessionStorage : localStorage;
   if (safe(() => parse(store.getItem(SESSION_KEY))?.token) === held.token) saveSession(fresh);
 }
@@ -44,29 +54,30 @@ export function rememberName(name: string): void {
 }
 
 /**
- * Milliseconds until the token's `exp` (negative once passed; Infinity when it has none). Tokens are
+ * Milliseconds until the token expires (negative once it has; Infinity when it does not say). Tokens are
  * opaque to the client otherwise: this only lets it refresh one in time, or ask for a new sign-in
- * instead of failing to connect.
+ * instead of failing to connect. Sessions stored before `receivedAt` existed fall back to the clock.
  */
-export function timeLeft(token: string, now = Date.now()): number {
+export function timeLeft({ token, receivedAt }: HeldSession, now = Date.now()): number {
   try {
-    const { exp } = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { exp?: unknown };
-    return typeof exp === 'number' ? exp * 1000 - now : Infinity;
+    const { iat, exp } = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { iat?: unknown; exp?: unknown };
+    if (typeof exp !== 'number') return Infinity;
+    return typeof iat === 'number' && receivedAt ? (exp - iat) * 1000 - (now - receivedAt) : exp * 1000 - now;
   } catch {
     return Infinity;
   }
 }
 
-export const isExpired = (token: string, now?: number): boolean => timeLeft(token, now) <= 0;
+export const isExpired = (session: HeldSession, now?: number): boolean => timeLeft(session, now) <= 0;
 
 function stores(): Storage[] {
   return safe(() => [localStorage, sessionStorage]) ?? [];
 }
 
-function parse(raw: string | null): AuthResponse | null {
+function parse(raw: string | null): HeldSession | null {
   if (!raw) return null;
   try {
-    const value = JSON.parse(raw) as AuthResponse;
+    const value = JSON.parse(raw) as HeldSession;
     return typeof value?.token === 'string' && typeof value.user?.id === 'string' ? value : null;
   } catch {
     return null;

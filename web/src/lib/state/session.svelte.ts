@@ -3,7 +3,7 @@ import { getContext, setContext } from 'svelte';
 import type { AuthResponse, User } from '$protocol';
 import { ApiError } from '$lib/api/ApiError.js';
 import type { AppServices } from './app.svelte.js';
-import { clearSession, isExpired, loadSession, rememberedName, replaceSession, saveSession, timeLeft } from '$lib/api/session-storage.js';
+import { clearSession, isExpired, loadSession, received, rememberedName, replaceSession, saveSession, timeLeft, type HeldSession } from '$lib/api/session-storage.js';
 
 /**
  * A token with less than this left is refreshed: more than a socket's 2-hour life, so whenever the meeting's
@@ -36,10 +36,11 @@ export interface SessionState {
 }
 
 export function createSession(app: AppServices): SessionState {
-  let session = $state.raw<AuthResponse | null>(loadSession());
+  let session = $state.raw<HeldSession | null>(loadSession());
   let name = $state.raw(session?.user.name ?? rememberedName());
 
-  function set(next: AuthResponse): string {
+  function set(answer: AuthResponse): string {
+    const next = received(answer);
     saveSession(next);
     session = next;
     name = next.user.name;
@@ -49,16 +50,16 @@ export function createSession(app: AppServices): SessionState {
   /** See SessionState.keepFresh. */
   async function keepFresh(): Promise<number> {
     const held = session;
-    const left = held ? timeLeft(held.token) : Infinity;
+    const left = held ? timeLeft(held) : Infinity;
     if (held && left > 0 && left < REFRESH_WITHIN_MS) {
       try {
-        const fresh = await app.api.refresh(held.token);
+        const fresh = received(await app.api.refresh(held.token));
         // Signed out or switched meanwhile (here or in another tab): keep what is there now.
         if (session === held) {
           replaceSession(held, fresh);
           session = fresh;
         }
-        return Math.max(CHECK_EVERY_MS, timeLeft(fresh.token) - REFRESH_WITHIN_MS);
+        return Math.max(CHECK_EVERY_MS, timeLeft(fresh) - REFRESH_WITHIN_MS);
       } catch {
         // Offline for a moment: the token still works; try again soon.
         return CHECK_EVERY_MS;
@@ -97,7 +98,7 @@ export function createSession(app: AppServices): SessionState {
 
     async ensureToken(guestName = name) {
       const held = session;
-      if (held && !isExpired(held.token)) {
+      if (held && !isExpired(held)) {
         await keepFresh();
         // (Signed out meanwhile: the token held is still valid for this call.)
         return session?.token ?? held.token;
@@ -107,7 +108,7 @@ export function createSession(app: AppServices): SessionState {
       return set(await app.api.guest(guestName.trim()));
     },
 
-    tokenValid: () => !!session && !isExpired(session.token),
+    tokenValid: () => !!session && !isExpired(session),
 
     keepFresh,
 
