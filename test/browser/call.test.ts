@@ -71,8 +71,13 @@ describe('a call, through the UI', () => {
     await poll(() => aliceOnBob.getAttribute('data-video')).toBe('off');
     await aliceOnBob.getByRole('img', { name: 'Microphone off' }).waitFor();
 
-    // Keyboard shortcuts work too (Ctrl+D microphone, Ctrl+E camera).
-    await alice.page.keyboard.press('Control+d');
+    // Keyboard shortcuts work too (Ctrl+D microphone, Ctrl+E camera). Held down (the key repeats), one
+    // still toggles once.
+    await alice.page.keyboard.down('Control');
+    await alice.page.keyboard.down('d');
+    await alice.page.keyboard.down('d');
+    await alice.page.keyboard.up('d');
+    await alice.page.keyboard.up('Control');
     await alice.page.keyboard.press('Control+e');
     await poll(() => aliceOnBob.getAttribute('data-audio')).toBe('on');
     await poll(() => aliceOnBob.getAttribute('data-video')).toBe('on');
@@ -124,6 +129,8 @@ describe('a call, through the UI', () => {
 
   it('chat goes both ways, as text, and the history is there after a reload', async () => {
     await alice.page.getByRole('button', { name: 'Chat', exact: true }).click();
+    // The panel takes the keyboard focus to its message box.
+    await poll(() => alice.page.evaluate(() => document.activeElement?.id)).toBe('chat-message');
     await alice.page.getByLabel('Message').fill('Hello <b>Bob</b>');
     await alice.page.getByRole('button', { name: 'Send', exact: true }).click();
 
@@ -138,6 +145,10 @@ describe('a call, through the UI', () => {
     await bob.page.keyboard.press('Enter');
     const aliceChat = alice.page.getByRole('complementary', { name: 'Chat' });
     await aliceChat.getByText('Hi Alice', { exact: true }).waitFor();
+    // Closed, it gives the focus back to the button that opened it (not to the top of the page).
+    await aliceChat.getByRole('button', { name: 'Close panel' }).click();
+    await aliceChat.waitFor({ state: 'detached' });
+    expect(await alice.page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Chat');
 
     // Bob reloads: a new join, and the history comes with it.
     await bob.page.reload();

@@ -3,6 +3,7 @@
 // five copies of the camera. Figures start from libwebrtc's own defaults (360p ~700 kbps).
 import type { MediaSlot } from './PeerLink.js';
 
+/** A slot's tiers all set the same caps: they are merged into the encoding, so a cap one tier left out would keep the last tier's value. */
 export interface SendLimit {
   maxBitrate: number;
   scaleResolutionDownBy?: number;
@@ -10,9 +11,9 @@ export interface SendLimit {
 }
 
 export function cameraLimit(peerCount: number): SendLimit {
-  if (peerCount <= 1) return { maxBitrate: 1_200_000, scaleResolutionDownBy: 1 };
-  if (peerCount <= 2) return { maxBitrate: 700_000, scaleResolutionDownBy: 1 };
-  if (peerCount <= 4) return { maxBitrate: 400_000, scaleResolutionDownBy: 1.5 };
+  if (peerCount <= 1) return { maxBitrate: 1_200_000, scaleResolutionDownBy: 1, maxFramerate: 30 };
+  if (peerCount <= 2) return { maxBitrate: 700_000, scaleResolutionDownBy: 1, maxFramerate: 30 };
+  if (peerCount <= 4) return { maxBitrate: 400_000, scaleResolutionDownBy: 1.5, maxFramerate: 30 };
   return { maxBitrate: 250_000, scaleResolutionDownBy: 2, maxFramerate: 20 };
 }
 

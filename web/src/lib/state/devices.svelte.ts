@@ -59,6 +59,8 @@ export function createDevices(): DevicesState {
   let meter: AudioLevelMeter | null = null;
   let levelTimer: ReturnType<typeof setInterval> | undefined;
   let starting: Promise<void> | null = null;
+  /** Counts stops: an open() that started before the latest stop gives back what it opened. */
+  let stops = 0;
 
   const refreshLists = async (): Promise<void> => {
     lists = await listDevices();
@@ -100,11 +102,20 @@ export function createDevices(): DevicesState {
   }
 
   async function open(): Promise<void> {
-    started = true;
+    const run = stops;
     const opened = await openDevices({ microphone: choices.microphone, camera: cameraOn && choices.camera });
+    if (stops !== run) {
+      // Stopped while the browser was still asking or opening (left, or the meeting does not exist).
+      opened.microphone?.track?.stop();
+      opened.camera?.track?.stop();
+      return;
+    }
+    // Only now: until the browser answers (its permission prompt may be up), the preview says "Starting camera…".
+    started = true;
     if (opened.microphone) setMic(opened.microphone.track, opened.microphone.error);
     if (opened.camera) setCamera(opened.camera.track, opened.camera.error);
     await refreshLists();
+    if (stops !== run) return;
     navigator.mediaDevices?.addEventListener('devicechange', refreshLists);
     levelTimer = setInterval(() => (level = meter?.level() ?? 0), 100);
   }
@@ -204,6 +215,7 @@ export function createDevices(): DevicesState {
     },
 
     stop() {
+      stops++;
       clearInterval(levelTimer);
       navigator.mediaDevices?.removeEventListener('devicechange', refreshLists);
       setMic(null, micError);

@@ -3,6 +3,7 @@
 // an unread count, who is speaking, the connection status, and notices for joins, leaves and errors.
 import { getContext, setContext } from 'svelte';
 import type { ChatMessage, IceServer } from '$protocol';
+import { MEETING_CODE_PATTERN } from '$protocol/limits.js';
 import { ApiError } from '$lib/api/ApiError.js';
 import { openScreen } from '$lib/rtc/DeviceManager.js';
 import { createRoom, type RemoteParticipant, type Room } from '$lib/rtc/Room.js';
@@ -90,6 +91,8 @@ export function createMeeting(initialCode: string | null, deps: MeetingDeps): Me
   let iceServers: Promise<IceServer[]> | null = null;
   let speakerTimer: ReturnType<typeof setInterval> | undefined;
   let tokenTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Counts teardowns: a join still getting ready when the meeting was left or the page closed stops there. */
+  let teardowns = 0;
 
   const toast = (error: { message: string } | null | false): void => {
     if (error) toasts.error(error.message);
@@ -186,6 +189,7 @@ export function createMeeting(initialCode: string | null, deps: MeetingDeps): Me
   }
 
   function teardown(): void {
+    teardowns++;
     removeEventListener('pagehide', onPageHide);
     clearInterval(speakerTimer);
     clearTimeout(tokenTimer);
@@ -256,6 +260,8 @@ export function createMeeting(initialCode: string | null, deps: MeetingDeps): Me
     devices,
 
     async load() {
+      // A link whose code cannot be one needs no server to be turned away (nor a name, nor the camera).
+      if (code !== null && !MEETING_CODE_PATTERN.test(code)) return fail('not-found', '');
       const token = session.tokenValid() && session.token;
       if (code && token) {
         try {
@@ -269,12 +275,15 @@ export function createMeeting(initialCode: string | null, deps: MeetingDeps): Me
         }
       }
       phase = 'prejoin';
+      // Only for a meeting that may exist: a wrong link should not ask for the camera.
+      void devices.start();
     },
 
     async join() {
       if (phase === 'joining' || phase === 'in-room') return;
       joinError = '';
       phase = 'joining';
+      const attempt = teardowns;
       try {
         const token = await session.ensureToken();
         if (!code) {
@@ -285,7 +294,7 @@ export function createMeeting(initialCode: string | null, deps: MeetingDeps): Me
         }
         const servers = await (iceServers ?? prefetchIceServers(token));
         await devices.start(); // the pre-join screen started it; this waits for the tracks
-        connect(code, token, servers);
+        if (teardowns === attempt) connect(code, token, servers);
       } catch (error) {
         phase = 'prejoin';
         joinError = error instanceof Error ? error.message : 'Could not join. Try again.';

@@ -18,7 +18,7 @@ export interface SessionState {
   readonly token: string | null;
   /** Signed in with an account (not a guest). */
   readonly signedIn: boolean;
-  /** Whether a name must still be asked for before joining. */
+  /** Whether to ask for a name before joining: nobody yet, or a guest (who may go by another name this time). */
   readonly needsName: boolean;
   /** Pre-fills "Your name" wherever it is asked. */
   name: string;
@@ -79,7 +79,7 @@ export function createSession(app: AppServices): SessionState {
       return !!session && !session.user.guest;
     },
     get needsName() {
-      return !session;
+      return !session || session.user.guest;
     },
     get name() {
       return name;
@@ -98,14 +98,16 @@ export function createSession(app: AppServices): SessionState {
 
     async ensureToken(guestName = name) {
       const held = session;
-      if (held && !isExpired(held)) {
+      const wanted = guestName.trim();
+      // A guest who typed another name goes by it: names are in the token, so that takes a new guest identity.
+      if (held && !isExpired(held) && (!held.user.guest || !wanted || wanted === held.user.name)) {
         await keepFresh();
         // (Signed out meanwhile: the token held is still valid for this call.)
         return session?.token ?? held.token;
       }
       session = null;
-      if (!guestName.trim()) throw new ApiError('invalid-request', 'Enter your name first.', 400);
-      return set(await app.api.guest(guestName.trim()));
+      if (!wanted) throw new ApiError('invalid-request', 'Enter your name first.', 400);
+      return set(await app.api.guest(wanted));
     },
 
     tokenValid: () => !!session && !isExpired(session),

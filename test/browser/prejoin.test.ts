@@ -1,0 +1,70 @@
+// Before the meeting: a link that cannot be a meeting, a guest who goes by another name this time, and a
+// meeting that cannot be reached yet. Each through the UI, each in a browser context of its own.
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalStack } from '../../local/stack.js';
+import { joinFromPreJoin, launchBrowser, newParticipant, startMeetingAsGuest, startStack, tileOf } from './helpers.js';
+
+/** Counts the page's requests for camera or microphone. */
+const COUNT_GET_USER_MEDIA = `(() => {
+  const media = navigator.mediaDevices;
+  const open = media.getUserMedia.bind(media);
+  window.__getUserMedia = 0;
+  media.getUserMedia = (constraints) => (window.__getUserMedia++, open(constraints));
+})();`;
+
+describe('before the meeting', () => {
+  let stack: LocalStack;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('turns away a link with no meeting code in it at once, without asking for the camera', async () => {
+    const { context, page } = await newParticipant(browser, stack.url);
+    await context.addInitScript(COUNT_GET_USER_MEDIA);
+    await page.goto('/m/not-a-meeting');
+    await page.getByRole('heading', { name: 'Check your meeting code' }).waitFor();
+    expect(await page.getByText('There is no meeting with this code.').count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Join now', exact: true }).count()).toBe(0);
+    expect(await page.evaluate(() => (window as any).__getUserMedia)).toBe(0);
+    await context.close();
+  });
+
+  it('lets a guest go by another name in the next meeting', async () => {
+    const { context, page } = await newParticipant(browser, stack.url);
+    await startMeetingAsGuest(page, 'Alice');
+    await page.getByRole('button', { name: 'Leave', exact: true }).click();
+
+    await page.goto('/');
+    const name = page.getByLabel('Your name');
+    expect(await name.inputValue()).toBe('Alice');
+    await name.fill('Alicia');
+    await page.getByRole('button', { name: 'New meeting', exact: true }).click();
+    await page.waitForURL(/\/m\/[a-z]{3}-[a-z]{4}-[a-z]{3}$/);
+    // The pre-join screen asks again, with the new name filled in.
+    expect(await page.getByLabel('Your name').inputValue()).toBe('Alicia');
+    await joinFromPreJoin(page);
+    // Our own tile carries the name the server knows us by.
+    await tileOf(page, 'Alicia').waitFor();
+    await context.close();
+  }, 60_000);
+
+  it('tells someone whose meeting cannot be reached that it keeps trying', async () => {
+    const { context, page } = await newParticipant(browser, stack.url);
+    // Every signalling socket is refused, as by a proxy that blocks WebSockets.
+    await page.routeWebSocket(/\/ws/, (socket) => socket.close());
+    await page.goto('/new');
+    await page.getByLabel('Your name').fill('Carol');
+    await page.getByRole('button', { name: 'Join now', exact: true }).click();
+    await page.getByText("Can't reach the meeting yet. Still trying").waitFor({ timeout: 15_000 });
+    expect(await page.getByRole('button', { name: 'Leave', exact: true }).count()).toBe(0);
+    await context.close();
+  }, 30_000);
+});
