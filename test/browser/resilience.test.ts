@@ -1,6 +1,7 @@
 // The call survives its signalling: the WebSocket killed mid-call (by the gateway, and by the page
-// itself) leaves media flowing on the existing connections and comes back without duplicate tiles; and
-// glare (both sides renegotiating at the same moment) still ends with both connected. The gateway
+// itself) leaves media flowing on the existing connections and comes back without duplicate tiles;
+// glare (both sides renegotiating at the same moment) still ends with both connected; and an offer lost
+// for longer than its resends last goes through once the socket is back. The gateway
 // delays every invocation at random here, so messages arrive out of order as they can on AWS.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,15 +30,22 @@ describe('resilience', () => {
   let aliceConnection: string;
   /** While true, Alice's page cannot open a signalling socket (a network outage for signalling only). */
   let aliceOffline = false;
+  /** While true, nothing passes Bob's open socket either way: it went half-open and his page has not noticed. */
+  let bobDeaf = false;
 
   beforeAll(async () => {
     [stack, browser] = await Promise.all([startStack({ invokeDelayMs: 150 }), launchBrowser()]);
-    ({ alice, bob } = await twoInAMeeting(browser, stack, (alice) =>
-      alice.page.routeWebSocket(/\/ws/, (ws) => {
+    ({ alice, bob } = await twoInAMeeting(browser, stack, async (alice, bob) => {
+      await alice.page.routeWebSocket(/\/ws/, (ws) => {
         if (aliceOffline) return ws.close({ code: 1006, reason: 'offline' });
         ws.connectToServer();
-      }),
-    ));
+      });
+      await bob.page.routeWebSocket(/\/ws/, (ws) => {
+        const server = ws.connectToServer();
+        ws.onMessage((message) => void (bobDeaf || server.send(message)));
+        server.onMessage((message) => void (bobDeaf || ws.send(message)));
+      });
+    }));
     // The gateway lists connections in the order they opened: Alice's first.
     aliceConnection = stack.gateway.connectionIds()[0]!;
   });
@@ -120,4 +128,25 @@ describe('resilience', () => {
     await tileOf(bob.page, 'Alice', 'screen').waitFor({ state: 'detached' });
     await Promise.all([expectMediaFlowing(alice.page, 1), expectMediaFlowing(bob.page, 1)]);
   });
+
+  it('gets a renegotiation through whose offer was lost for long, once the socket is back', async () => {
+    bobDeaf = true;
+    await alice.page.getByRole('button', { name: 'Share screen', exact: true }).click();
+    // Alice's offer, and each time she sends it again (every 4 s, a few times), goes into Bob's dead socket.
+    await sleep(24_000);
+    expect(await tileOf(bob.page, 'Alice', 'screen').count()).toBe(0);
+
+    // Bob's page finds out (its heartbeat would, within minutes) and reconnects with the same peer id.
+    bobDeaf = false;
+    await bob.page.evaluate(() => (window as any).__test.sockets.at(-1).close());
+    await tileOf(bob.page, 'Alice', 'screen').waitFor({ timeout: 20_000 });
+    await waitUntil(
+      () => inboundStats(bob.page),
+      (pcs) => pcs.length === 1 && pcs[0]!.video.filter((v) => v.framesDecoded > 0 && v.frameWidth! > 640).length === 1,
+      { what: "Alice's screen decoding on Bob's side" },
+    );
+    expect(await cameraTiles(bob.page).count()).toBe(2);
+    await alice.page.getByRole('button', { name: 'Stop sharing', exact: true }).click();
+    await tileOf(bob.page, 'Alice', 'screen').waitFor({ state: 'detached' });
+  }, 90_000);
 });

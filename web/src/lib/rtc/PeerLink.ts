@@ -117,7 +117,6 @@ export function createPeerLink(options: PeerLinkOptions): PeerLink {
 
   let disconnectTimer: Timer | null = null;
   let offerTimer: Timer | null = null;
-  let offerResends = 0;
   let lastRestart = 0;
   let restarts = 0;
   let closed = false;
@@ -172,11 +171,27 @@ export function createPeerLink(options: PeerLinkOptions): PeerLink {
     send({ description: { type: description.type, sdp: description.sdp }, seq: ++sentSeq, state: mediaStateToWire(local.state()) });
   }
 
-  /** An offer still unanswered after a while was probably lost: send it again (with a new number). */
+  /**
+   * While our offer goes unanswered it was probably lost (sent into a socket that was down): send it again
+   * (with a new number) every few seconds, a few times. Started anew whenever the path or a socket comes
+   * back: an offer that stays unanswered keeps the link from every later negotiation, ICE restarts included.
+   */
+  function awaitAnswer(): void {
+    offerTimer = timers.clear(offerTimer);
+    let resends = 0;
+    const retry = (): void => {
+      if (pc.signalingState !== 'have-local-offer') return;
+      sendDescription();
+      offerTimer = ++resends < MAX_OFFER_RESENDS ? later(OFFER_RESEND_MS, retry) : null;
+    };
+    offerTimer = later(OFFER_RESEND_MS, retry);
+  }
+
+  /** Sends our unanswered offer now, and again for a while. */
   function resendOffer(): void {
-    if (pc.signalingState !== 'have-local-offer' || offerResends >= MAX_OFFER_RESENDS) return;
-    offerResends++;
+    if (pc.signalingState !== 'have-local-offer') return;
     sendDescription();
+    awaitAnswer();
   }
 
   /** A description failed to apply: get back to a clean state and renegotiate from scratch. */
@@ -251,6 +266,9 @@ export function createPeerLink(options: PeerLinkOptions): PeerLink {
     }
     lastRestart = performance.now();
     restarts++;
+    // With an offer of ours unanswered no new one can be made: get that one answered first, unless that is
+    // under way already (the restart follows once the link is stable again).
+    if (!offerTimer) resendOffer();
     pc.restartIce(); // fires negotiationneeded: a new offer with fresh credentials
     later(CONNECT_TIMEOUT_MS, restartIce);
   }
@@ -314,13 +332,8 @@ export function createPeerLink(options: PeerLinkOptions): PeerLink {
     const state = pc.signalingState;
     offerTimer = timers.clear(offerTimer);
     if (state === 'have-local-offer') {
-      const retry = (): void => {
-        resendOffer();
-        offerTimer = offerResends < MAX_OFFER_RESENDS ? later(OFFER_RESEND_MS, retry) : null;
-      };
-      offerTimer = later(OFFER_RESEND_MS, retry);
+      awaitAnswer();
     } else if (state === 'stable') {
-      offerResends = 0;
       updateMedia();
       void applySendLimits();
     }
