@@ -85,6 +85,20 @@ describe('a call, through the UI', () => {
     await expectMediaFlowing(bob.page, 1); // the camera came back: frames flow again
   });
 
+  it('a microphone unplugged mid-call gives way to the default one, and the others still hear', async () => {
+    // As the browser does when a headset is unplugged: the track ends by itself.
+    await alice.page.evaluate(() => {
+      const pc = (window as any).__test.pcs.find((p: RTCPeerConnection) => p.connectionState === 'connected');
+      const track = pc.getSenders().find((s: RTCRtpSender) => s.track?.kind === 'audio').track as MediaStreamTrack;
+      track.stop();
+      track.dispatchEvent(new Event('ended'));
+    });
+    await alice.page.getByText('Your microphone was disconnected').waitFor();
+    await alice.page.getByRole('button', { name: 'Mute', exact: true }).waitFor();
+    await expectMediaFlowing(bob.page, 1); // audio packets from Alice keep arriving
+    expect(await tileOf(bob.page, 'Alice').getAttribute('data-audio')).toBe('on');
+  });
+
   it('a screen share arrives at its own resolution and stops cleanly', async () => {
     await alice.page.getByRole('button', { name: 'Share screen', exact: true }).click();
     const screenOnBob = tileOf(bob.page, 'Alice', 'screen');

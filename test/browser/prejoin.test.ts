@@ -1,17 +1,25 @@
-// Before the meeting: a link that cannot be a meeting, a guest who goes by another name this time, and a
-// meeting that cannot be reached yet. Each through the UI, each in a browser context of its own.
+// Before the meeting: a link that cannot be a meeting, a guest who goes by another name this time, a
+// meeting that cannot be reached yet, and going back while a join gets ready. Each through the UI, each
+// in a browser context of its own.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/stack.js';
 import { joinFromPreJoin, launchBrowser, newParticipant, startMeetingAsGuest, startStack, tileOf } from './helpers.js';
 
-/** Counts the page's requests for camera or microphone. */
+/** Counts the page's requests for camera or microphone, and keeps the tracks they gave. */
 const COUNT_GET_USER_MEDIA = `(() => {
   const media = navigator.mediaDevices;
   const open = media.getUserMedia.bind(media);
   window.__getUserMedia = 0;
-  media.getUserMedia = (constraints) => (window.__getUserMedia++, open(constraints));
+  window.__tracks = [];
+  media.getUserMedia = async (constraints) => {
+    window.__getUserMedia++;
+    const stream = await open(constraints);
+    window.__tracks.push(...stream.getTracks());
+    return stream;
+  };
 })();`;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('before the meeting', () => {
   let stack: LocalStack;
@@ -65,6 +73,29 @@ describe('before the meeting', () => {
     await page.getByRole('button', { name: 'Join now', exact: true }).click();
     await page.getByText("Can't reach the meeting yet. Still trying").waitFor({ timeout: 15_000 });
     expect(await page.getByRole('button', { name: 'Leave', exact: true }).count()).toBe(0);
+    await context.close();
+  }, 30_000);
+
+  it('leaves nobody in the meeting, camera on, when someone goes back while joining', async () => {
+    const { context, page } = await newParticipant(browser, stack.url);
+    await context.addInitScript(COUNT_GET_USER_MEDIA);
+    // The guest sign-in answers slowly: time to go back while the join is still getting ready.
+    await page.route('**/api/auth/guest', async (route) => {
+      await sleep(1500);
+      await route.continue();
+    });
+    await page.goto('/');
+    await page.getByRole('button', { name: 'New meeting', exact: true }).click();
+    await page.waitForURL(/\/new$/);
+    await page.getByLabel('Your name').fill('Dave');
+    await page.getByRole('button', { name: 'Join now', exact: true }).click();
+    await page.goBack();
+    await page.getByRole('button', { name: 'New meeting', exact: true }).waitFor();
+    await sleep(3000);
+    // No signalling socket was opened, and the camera and microphone are closed again.
+    expect(await page.evaluate(() => (window as any).__test.sockets.length)).toBe(0);
+    expect(await page.evaluate(() => (window as any).__getUserMedia)).toBeGreaterThan(0);
+    expect(await page.evaluate(() => (window as any).__tracks.filter((t: MediaStreamTrack) => t.readyState === 'live').length)).toBe(0);
     await context.close();
   }, 30_000);
 });

@@ -42,6 +42,11 @@ export interface DevicesState {
   setMicOn(on: boolean): Promise<MediaError | null>;
   /** Turning the camera off releases it (its light goes out); turning it on opens it again. */
   setCameraOn(on: boolean): Promise<MediaError | null>;
+  /**
+   * Told when a device went away by itself (a headset unplugged, a camera pulled) and its track was
+   * replaced by the default device's, or by none when there is no other.
+   */
+  onlost: ((slot: 'mic' | 'camera', track: MediaStreamTrack | null) => void) | null;
   stop(): void;
 }
 
@@ -66,12 +71,26 @@ export function createDevices(): DevicesState {
     lists = await listDevices();
   };
 
+  /** A device unplugged: its track ends by itself. Go on with the default device, as the system does. */
+  function whenLost(track: MediaStreamTrack, slot: 'mic' | 'camera'): void {
+    track.addEventListener('ended', async () => {
+      if (track !== (slot === 'mic' ? mic : camera)) return; // replaced meanwhile
+      const source = slot === 'mic' ? 'microphone' : 'camera';
+      const next = await openDevice(source, null);
+      if (track !== (slot === 'mic' ? mic : camera)) return next.track?.stop();
+      if (slot === 'mic') setMic(next.track, next.error);
+      else setCamera(next.track, next.error);
+      devices.onlost?.(slot, next.track);
+    });
+  }
+
   function setMic(track: MediaStreamTrack | null, error: MediaError | null): void {
     if (track !== mic) {
       mic?.stop();
       meter?.close();
       meter = null;
       if (track) {
+        whenLost(track, 'mic');
         track.enabled = micOn;
         try {
           meter = createAudioLevelMeter(track);
@@ -87,6 +106,7 @@ export function createDevices(): DevicesState {
   function setCamera(track: MediaStreamTrack | null, error: MediaError | null): void {
     if (track !== camera) {
       camera?.stop();
+      if (track) whenLost(track, 'camera');
       camera = track;
     }
     cameraError = error;
@@ -120,7 +140,8 @@ export function createDevices(): DevicesState {
     levelTimer = setInterval(() => (level = meter?.level() ?? 0), 100);
   }
 
-  return {
+  const devices: DevicesState = {
+    onlost: null,
     get microphones() {
       return lists.microphones;
     },
@@ -224,6 +245,7 @@ export function createDevices(): DevicesState {
       starting = null;
     },
   };
+  return devices;
 }
 
 function loadChoices(): Choices {

@@ -67,6 +67,7 @@ export interface MeetingState {
 }
 
 const SPEAKER_SAMPLE_MS = 250;
+const TORN_DOWN = Symbol('torn down');
 
 export function createMeeting(initialCode: string | null, deps: MeetingDeps): MeetingState {
   const { app, session, devices, toasts } = deps;
@@ -91,8 +92,14 @@ export function createMeeting(initialCode: string | null, deps: MeetingDeps): Me
   let iceServers: Promise<IceServer[]> | null = null;
   let speakerTimer: ReturnType<typeof setInterval> | undefined;
   let tokenTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Counts teardowns: a join still getting ready when the meeting was left or the page closed stops there. */
+  /** Counts teardowns: a load or join still waiting when the meeting was left or its screen went stops there. */
   let teardowns = 0;
+  /** Awaits `work` for a step that began at teardown count `since`; throws TORN_DOWN if one happened meanwhile. */
+  const stillHere = async <T>(since: number, work: Promise<T>): Promise<T> => {
+    const value = await work;
+    if (teardowns !== since) throw TORN_DOWN;
+    return value;
+  };
 
   const toast = (error: { message: string } | null | false): void => {
     if (error) toasts.error(error.message);
@@ -167,6 +174,13 @@ export function createMeeting(initialCode: string | null, deps: MeetingDeps): Me
       teardown();
       fail(reason === 'meeting-not-found' ? 'not-found' : 'failed', message);
     });
+    devices.onlost = (slot, track) => {
+      current.setTrack(slot, slot === 'mic' || devices.cameraOn ? track : null);
+      if (slot === 'mic') current.setAudioEnabled(devices.micOn);
+      const device = slot === 'mic' ? 'microphone' : 'camera';
+      if (track) toasts.show(`Your ${device} was disconnected. Now using the default ${device}.`);
+      else toast(slot === 'mic' ? devices.micError : devices.cameraError);
+    };
     current.setTrack('mic', devices.micTrack);
     current.setTrack('camera', devices.cameraOn ? devices.cameraTrack : null);
     if (screen) current.setTrack('screen', screen);
@@ -190,6 +204,7 @@ export function createMeeting(initialCode: string | null, deps: MeetingDeps): Me
 
   function teardown(): void {
     teardowns++;
+    devices.onlost = null;
     removeEventListener('pagehide', onPageHide);
     clearInterval(speakerTimer);
     clearTimeout(tokenTimer);
@@ -263,11 +278,13 @@ export function createMeeting(initialCode: string | null, deps: MeetingDeps): Me
       // A link whose code cannot be one needs no server to be turned away (nor a name, nor the camera).
       if (code !== null && !MEETING_CODE_PATTERN.test(code)) return fail('not-found', '');
       const token = session.tokenValid() && session.token;
+      const since = teardowns;
       if (code && token) {
         try {
-          title = (await app.api.getMeeting(token, code)).title;
+          title = (await stillHere(since, app.api.getMeeting(token, code))).title;
           prefetchIceServers(token);
         } catch (error) {
+          if (error === TORN_DOWN) return;
           const reason = error instanceof ApiError && error.code;
           if (reason === 'meeting-not-found') return fail('not-found', (error as ApiError).message);
           if (reason === 'unauthorized') session.signOut();
@@ -283,19 +300,20 @@ export function createMeeting(initialCode: string | null, deps: MeetingDeps): Me
       if (phase === 'joining' || phase === 'in-room') return;
       joinError = '';
       phase = 'joining';
-      const attempt = teardowns;
+      const since = teardowns;
       try {
-        const token = await session.ensureToken();
+        const token = await stillHere(since, session.ensureToken());
         if (!code) {
-          const created = await app.api.createMeeting(token);
+          const created = await stillHere(since, app.api.createMeeting(token));
           code = created.code;
           title = created.title;
           deps.onCode?.(created.code);
         }
-        const servers = await (iceServers ?? prefetchIceServers(token));
-        await devices.start(); // the pre-join screen started it; this waits for the tracks
-        if (teardowns === attempt) connect(code, token, servers);
+        const servers = await stillHere(since, iceServers ?? prefetchIceServers(token));
+        await stillHere(since, devices.start()); // the pre-join screen started it; this waits for the tracks
+        connect(code, token, servers);
       } catch (error) {
+        if (error === TORN_DOWN) return;
         phase = 'prejoin';
         joinError = error instanceof Error ? error.message : 'Could not join. Try again.';
       }
