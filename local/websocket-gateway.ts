@@ -1,12 +1,13 @@
 // A local API Gateway WebSocket API: runs the $connect authorizer and the route handlers from the route
 // table, routes on $request.body.action, hands the authorizer's context to every later route, enforces
-// the 128 KB message limit (close 1009), the idle timeout and the 2-hour cap, and serves the @connections
-// management API so the real SDK client works against it (410 + GoneException for gone connections).
+// the 32 KB frame limit (close 1009), the idle timeout and the 2-hour cap, and serves the @connections
+// management API so the real SDK client works against it (410 + GoneException for gone connections,
+// 413 + PayloadTooLargeException for a post over 128 KB).
 // Like AWS, every message is its own concurrent invocation: nothing orders two messages of one socket.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
-import { MAX_CONNECTION_MS, MAX_MESSAGE_BYTES } from '../functions/protocol/index.js';
+import { MAX_CONNECTION_MS, MAX_FRAME_BYTES, MAX_MESSAGE_BYTES } from '../functions/protocol/index.js';
 import { routeSelectionExpression, webSocketAuthorizer, webSocketRoutes } from '../functions/routes.js';
 import { loadHandler } from './handlers.js';
 import {
@@ -38,10 +39,16 @@ const handlerFor = (routeKey: string) => MESSAGE_ROUTES.get(routeKey);
 if (routeSelectionExpression !== '$request.body.action') throw new Error('the local gateway routes on body.action only');
 
 export class WebSocketGateway {
-  readonly #wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  /**
+   * API Gateway closes with 1009 a frame over 32 KB, and a message over 128 KB sent in several frames. `ws`
+   * limits whole messages only, so the limit here is one frame's: browsers never split a message, so for
+   * them this is exactly AWS's rule; a split message of 32–128 KB, which AWS accepts, is refused here.
+   */
+  readonly #wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   readonly #connections = new Map<string, Connection>();
   readonly #pending = new Set<Promise<unknown>>();
   readonly #silenced = new Set<string>();
+  readonly #refusals = new Map<string, { status: number; type: string }>();
 
   constructor(private readonly options: WebSocketGatewayOptions = {}) {}
 
@@ -63,6 +70,14 @@ export class WebSocketGateway {
   drop(connectionId: string): boolean {
     this.#silenced.add(connectionId);
     return this.disconnect(connectionId);
+  }
+
+  /**
+   * Answers the next PostToConnection to this connection with an error instead of delivering it, so tests
+   * can see what the handlers do when a send fails (the SDK retries a 429 or a 5xx: one of those goes unseen).
+   */
+  refuseNextPost(connectionId: string, status: number, type: string): void {
+    this.#refusals.set(connectionId, { status, type });
   }
 
   /** Waits for invocations in flight (tests and shutdown). */
@@ -206,6 +221,8 @@ export class WebSocketGateway {
       req.on('end', () => {
         const data = Buffer.concat(chunks);
         if (data.length > MAX_MESSAGE_BYTES) return error(413, 'PayloadTooLargeException', 'Message too long');
+        const refusal = this.#refusals.get(connectionId);
+        if (refusal && this.#refusals.delete(connectionId)) return error(refusal.status, refusal.type, 'Refused for a test');
         if (!connection || connection.socket.readyState !== WebSocket.OPEN) return gone();
         this.#touch(connection);
         connection.socket.send(data.toString('utf8'));

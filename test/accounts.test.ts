@@ -1,5 +1,6 @@
 // Accounts and meetings over the real local HTTP API, on dynalite.
 import { describe, expect, it } from 'vitest';
+import { dynamoFault } from './support/dynamo-fault.js';
 import { useLocalStack } from './support/local-stack.js';
 import { expiredToken, foreignToken, ourSecret, signToken } from './support/tokens.js';
 
@@ -139,6 +140,16 @@ describe('meetings', () => {
     await local.stack.gateway.settle();
     expect((await local.api('GET', '/meetings', undefined, ada.token)).body.meetings).toEqual(before);
     await local.hangUp(again, ...full.map((p) => p.client));
+  });
+
+  it('answers 500 internal, not a 4xx, when no free meeting code is found', async () => {
+    const host = await local.account('Unlucky');
+    // Every code tried is taken: the store's conditional write fails each time.
+    dynamoFault().failNext('PutItem', 5, 'ConditionalCheckFailedException');
+    const res = await local.api('POST', '/meetings', { title: 'Nowhere' }, host.token);
+    expect(dynamoFault().pending('PutItem')).toBe(0);
+    expect(res.status).toBe(500);
+    expect(res.body.error).toMatchObject({ code: 'internal', message: expect.stringMatching(/Try again/) });
   });
 
   it('gives guests an empty history', async () => {

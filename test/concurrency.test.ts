@@ -16,6 +16,16 @@ function known(client: SocketClient, joinedPeers: string[]): Set<string> {
   return ids;
 }
 
+/** What a join came to: its `joined` or its `error`. */
+async function outcome(client: SocketClient) {
+  for (const deadline = Date.now() + 15_000; Date.now() < deadline; ) {
+    const found = client.messages.find((m) => m.type === 'joined' || m.type === 'error');
+    if (found?.type === 'joined' || found?.type === 'error') return found;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`no joined or error within 15 s; got ${JSON.stringify(client.messages.map((m) => m.type))}`);
+}
+
 describe('simultaneous joins', () => {
   it('20 clients joining at once all know each other', async () => {
     const host = await local.account('Host');
@@ -42,6 +52,42 @@ describe('simultaneous joins', () => {
       expect([...ids].sort()).toEqual(everyone.filter((id) => id !== joined[i]!.self.id).sort());
     });
     for (const client of people) client.close();
+  });
+
+  it('fills the last free seats with the earliest of those joining at once, and leaves no ghost of the others', async () => {
+    // Handlers read MAX_PARTICIPANTS on every invocation, as a Lambda reads its environment.
+    const max = process.env.MAX_PARTICIPANTS;
+    process.env.MAX_PARTICIPANTS = '3';
+    try {
+      for (let round = 0; round < 8; round++) {
+        const host = await local.account('Host');
+        const code = await local.meeting(host.token);
+        const first = await local.connect(host.token);
+        first.send({ action: 'join', meeting: code });
+        const hostJoined = await first.next('joined');
+        const guests = await Promise.all(['G1', 'G2', 'G3'].map(async (name) => local.connect((await local.guest(name)).token)));
+        for (const client of guests) client.send({ action: 'join', meeting: code });
+        const outcomes = await Promise.all(guests.map((client) => outcome(client)));
+        const admitted = outcomes.flatMap((o) => (o.type === 'joined' ? [o] : []));
+        expect(outcomes.filter((o) => o.type === 'error').map((o) => o.type === 'error' && o.code)).toEqual(['meeting-full']);
+        expect(admitted).toHaveLength(2);
+
+        // Everyone in ends up knowing exactly the others in: a refused joiner someone saw is taken back.
+        await local.stack.gateway.settle();
+        const inside = [first, ...guests.filter((_, i) => outcomes[i]!.type === 'joined')];
+        const joinedOf = [hostJoined, ...admitted];
+        const seated = joinedOf.map((j) => j.self.id);
+        const othersOf = (i: number) => [...known(inside[i]!, joinedOf[i]!.peers.map((p) => p.id))].sort();
+        const expected = (i: number) => seated.filter((id) => id !== joinedOf[i]!.self.id).sort();
+        for (const deadline = Date.now() + 5000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
+          if (inside.every((_, i) => JSON.stringify(othersOf(i)) === JSON.stringify(expected(i)))) break;
+        }
+        inside.forEach((_, i) => expect(othersOf(i)).toEqual(expected(i)));
+        for (const client of [first, ...guests]) client.close();
+      }
+    } finally {
+      process.env.MAX_PARTICIPANTS = max ?? '';
+    }
   });
 
   it('delivers every relayed message even when invocations finish out of order', async () => {

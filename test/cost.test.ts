@@ -1,6 +1,7 @@
 // Cost by design: the DynamoDB requests each signalling operation makes, counted on the real client
 // against dynalite. A relay is one read and no write; a join two writes (the socket's claim, conditional, and
-// the seat) and one strongly consistent query, and one more write for an account's history line.
+// the seat), one strongly consistent query and one read (is the claim still this join's?), and one more
+// write for an account's history line.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoMeter } from './support/dynamo-meter.js';
 import { useLocalStack } from './support/local-stack.js';
@@ -23,7 +24,7 @@ describe('DynamoDB requests per operation', () => {
     await local.hangUp(a.client, b.client);
   });
 
-  it('join: a conditional PutItem (the socket), a PutItem (the seat) and a Query; one more PutItem for an account', async () => {
+  it('join: a conditional PutItem (the socket), a PutItem (the seat), a Query and a GetItem (the claim still ours); one more PutItem for an account', async () => {
     const { code, a, b } = await local.meetingWithTwo();
     const guest = await local.guest('C');
     const account = await local.account('D');
@@ -37,7 +38,7 @@ describe('DynamoDB requests per operation', () => {
         await socket.next('joined');
         await local.stack.gateway.settle();
       });
-      expect(used).toEqual({ PutItem: 2, Query: 1, ...extra });
+      expect(used).toEqual({ PutItem: 2, Query: 1, GetItem: 1, ...extra });
       await local.hangUp(socket); // its $disconnect is not the next join's cost
     }
     await local.hangUp(a.client, b.client);

@@ -3,6 +3,7 @@
 import { ApiGatewayManagementApiClient, GetConnectionCommand, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { describe, expect, it } from 'vitest';
 import { ApiGatewaySender } from '../functions/adapters/api-gateway-sender.js';
+import { MAX_FRAME_BYTES, MAX_MESSAGE_BYTES } from '../functions/protocol/index.js';
 import { useLocalStack } from './support/local-stack.js';
 
 const local = useLocalStack({ idleTimeoutMs: 1500 });
@@ -38,6 +39,25 @@ describe('@connections', () => {
     expect(await new ApiGatewaySender(`${local.url}/local`).send('Qm7rTh5JoAMCLbQ=', { type: 'pong' })).toBe('gone');
   });
 
+  it('answers a post over 128 KB with 413 PayloadTooLargeException and delivers nothing', async () => {
+    const { token } = await local.guest();
+    const before = new Set(local.stack.gateway.connectionIds());
+    const client = await local.connect(token);
+    const id = local.stack.gateway.connectionIds().find((c) => !before.has(c))!;
+    const post = (bytes: number) =>
+      management().send(new PostToConnectionCommand({ ConnectionId: id, Data: new TextEncoder().encode(`"${'x'.repeat(bytes - 2)}"`) }));
+    const error = await post(MAX_MESSAGE_BYTES + 1).catch((e: unknown) => e as { name: string; $metadata: { httpStatusCode: number } });
+    expect(error).toMatchObject({ name: 'PayloadTooLargeException', $metadata: { httpStatusCode: 413 } });
+    // Not 'gone': the sender throws, so a caller cannot mistake it for a closed socket.
+    await expect(new ApiGatewaySender(`${local.url}/local`).send(id, 'x'.repeat(MAX_MESSAGE_BYTES))).rejects.toMatchObject({
+      name: 'PayloadTooLargeException',
+    });
+    await post(MAX_MESSAGE_BYTES);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(client.messages).toEqual(['x'.repeat(MAX_MESSAGE_BYTES - 2)]);
+    client.close();
+  });
+
   it('answers a malformed connection id with 400 and keeps serving', async () => {
     const res = await fetch(`${local.url}/local/@connections/%E0%A4%A`, { method: 'POST', body: '{}' });
     expect(res.status).toBe(400);
@@ -63,6 +83,19 @@ describe('connection limits', () => {
     }
     expect(client.closeCode).toBeUndefined();
     client.close();
+  });
+
+  it('takes a frame of 32 KB and closes one a byte longer with 1009, as API Gateway does', async () => {
+    const { token } = await local.guest();
+    const client = await local.connect(token);
+    const frame = (bytes: number) => {
+      const head = '{"action":"nope","pad":"';
+      return `${head}${'p'.repeat(bytes - head.length - 2)}"}`;
+    };
+    client.send(frame(MAX_FRAME_BYTES));
+    expect((await client.next('error')).code).toBe('unknown-action');
+    client.send(frame(MAX_FRAME_BYTES + 1));
+    expect(await client.closed()).toBe(1009);
   });
 
   it('closes binary frames with 1003, as API Gateway does', async () => {

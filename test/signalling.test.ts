@@ -1,6 +1,8 @@
 // The WebSocket protocol end to end: real sockets -> local API Gateway -> handlers -> dynalite -> @connections.
 import { describe, expect, it } from 'vitest';
-import { MAX_MESSAGE_BYTES } from '../functions/protocol/index.js';
+import { services } from '../functions/adapters/services.js';
+import { CHAT_HISTORY_BYTES, MAX_CHAT_LENGTH, MAX_FRAME_BYTES, MAX_MESSAGE_BYTES, MAX_SIGNAL_DATA_BYTES } from '../functions/protocol/index.js';
+import { dynamoFault } from './support/dynamo-fault.js';
 import { HandshakeRefused } from './support/socket-client.js';
 import { useLocalStack } from './support/local-stack.js';
 import { expiredToken } from './support/tokens.js';
@@ -8,6 +10,23 @@ import { expiredToken } from './support/tokens.js';
 const local = useLocalStack();
 
 const meetingWithTwo = () => local.meetingWithTwo('Design review');
+
+/** Opens a socket and finds its connection id at the gateway. */
+async function connectWithId(token: string) {
+  const before = new Set(local.stack.gateway.connectionIds());
+  const client = await local.connect(token);
+  return { client, id: local.stack.gateway.connectionIds().find((id) => !before.has(id))! };
+}
+
+/** Waits (at most 5 s) until `check` holds. */
+async function until(check: () => Promise<boolean>): Promise<void> {
+  for (const deadline = Date.now() + 5000; !(await check()); ) {
+    if (Date.now() > deadline) throw new Error('condition not met within 5 s');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+const jsonBytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value));
 
 describe('handshake', () => {
   it.each([
@@ -85,8 +104,9 @@ describe('join', () => {
     ninth.send({ action: 'chat', text: 'let me in' });
     expect((await ninth.next('error')).code).toBe('not-in-meeting');
     // When someone leaves there is room again.
+    const leaving = eight[7]!.joined.self.id;
     eight[7]!.client.send({ action: 'leave' });
-    await eight[0]!.client.next('peer-left');
+    await eight[0]!.client.next('peer-left', (m) => m.id === leaving);
     ninth.send({ action: 'join', meeting: code });
     expect((await ninth.next('joined')).peers).toHaveLength(7);
     for (const p of eight) p.client.close();
@@ -131,6 +151,48 @@ describe('join', () => {
     const seen = await local.joined(code, 'Counter');
     expect(seen.joined.peers.filter((p) => p.name === 'Twice')).toHaveLength(1);
     for (const c of [a.client, b.client, racer, seen.client]) c.close();
+  });
+
+  it('takes a join back when its joined message cannot be sent, so the socket may join again', async () => {
+    const { code, a, b } = await meetingWithTwo();
+    const { token } = await local.guest('Unlucky');
+    const { client, id } = await connectWithId(token);
+    // Any failure but 410 Gone (a 413, a 403 here): the seat was written, but the join did not hold.
+    local.stack.gateway.refuseNextPost(id, 403, 'ForbiddenException');
+    client.send({ action: 'join', meeting: code });
+    expect(await client.next('error')).toMatchObject({ code: 'internal', action: 'join' });
+    await a.client.nothing('peer-joined', 100);
+    const checker = await local.joined(code, 'Checker');
+    expect(checker.joined.peers.map((p) => p.id).sort()).toEqual([a.joined.self.id, b.joined.self.id].sort());
+    client.send({ action: 'join', meeting: code });
+    const joined = await client.next('joined');
+    expect(joined.peers.map((p) => p.id).sort()).toEqual([a.joined.self.id, b.joined.self.id, checker.joined.self.id].sort());
+    for (const c of [a.client, b.client, checker.client, client]) c.close();
+  });
+
+  it('leaves no seat behind when a leave overtakes a join on the same socket', async () => {
+    const { code, a, b } = await meetingWithTwo();
+    const { token } = await local.guest('Hasty');
+    const { client, id } = await connectWithId(token);
+    // The join has claimed the socket; its seat is held back until the leave has read the claim and
+    // cleared it, finding no seat to remove.
+    const seat = dynamoFault().holdNext('PutItem', (input) => input.Item?.connectionId === id && String(input.Item?.sk).startsWith('PEER#'));
+    client.send({ action: 'join', meeting: code });
+    await seat.reached;
+    client.send({ action: 'leave' });
+    await until(async () => !(await services.store().getConnection(id))?.peerId);
+    seat.release();
+    expect(await client.next('error')).toMatchObject({ code: 'not-in-meeting', action: 'join', message: expect.stringMatching(/left the meeting before/) });
+    await a.client.nothing('peer-joined', 100);
+    // Nothing left behind: the socket joins again, once, and its close removes it.
+    client.send({ action: 'join', meeting: code });
+    const again = await client.next('joined');
+    expect(again.peers.map((p) => p.id).sort()).toEqual([a.joined.self.id, b.joined.self.id].sort());
+    await local.hangUp(client);
+    await a.client.next('peer-left', (m) => m.id === again.self.id);
+    const after = await local.joined(code, 'After');
+    expect(after.joined.peers.map((p) => p.id).sort()).toEqual([a.joined.self.id, b.joined.self.id].sort());
+    for (const c of [a.client, b.client, after.client]) c.close();
   });
 
   it('answers an unknown meeting with meeting-not-found and leaves no trace', async () => {
@@ -207,6 +269,32 @@ describe('signal', () => {
     for (const c of [one.a, one.b, two.a, two.b]) c.client.close();
   });
 
+  it('relays a signal whose data is just under the limit', async () => {
+    const { a, b } = await meetingWithTwo();
+    const data = { description: { type: 'offer', sdp: 'v'.repeat(MAX_SIGNAL_DATA_BYTES - 100) } };
+    b.client.send({ action: 'signal', to: a.joined.self.id, data });
+    expect((await a.client.next('signal')).data).toEqual(data);
+    a.client.close();
+    b.client.close();
+  });
+
+  it('refuses a signal whose data would be too large to relay, though its own frame was not', async () => {
+    const { a, b } = await meetingWithTwo();
+    // 1e20 is 4 characters as sent and 21 once the server writes it out again: a 30 KB frame that
+    // would be relayed as 130 KB, over what API Gateway lets the server send.
+    const data = { numbers: new Array(6000).fill(1e20) };
+    const sent = JSON.stringify({ action: 'signal', to: a.joined.self.id, data }).replaceAll('100000000000000000000', '1e20');
+    expect(sent.length).toBeLessThan(MAX_FRAME_BYTES);
+    expect(jsonBytes(data)).toBeGreaterThan(MAX_MESSAGE_BYTES);
+    b.client.send(sent);
+    const error = await b.client.next('error');
+    expect(error).toMatchObject({ code: 'too-large', action: 'signal' });
+    expect(error.message).toContain(String(MAX_SIGNAL_DATA_BYTES));
+    await a.client.nothing('signal');
+    a.client.close();
+    b.client.close();
+  });
+
   it('refuses a signal from a socket that has not joined', async () => {
     const { a } = await meetingWithTwo();
     const { token } = await local.guest('Outsider');
@@ -234,6 +322,24 @@ describe('chat', () => {
     const late = await local.joined(code, 'Late');
     expect(late.joined.chat.map((m) => m.text)).toEqual([text, 'second']);
     expect(late.joined.chat[0]).toEqual(toA);
+    for (const c of [a, b, late]) c.client.close();
+  });
+
+  it('hands a joiner only the newest chat that fits in its byte budget, however the text escapes', async () => {
+    const { code, a, b } = await meetingWithTwo();
+    // A lone surrogate is one character but six bytes of JSON (\ud800): six such messages are over 128 KB.
+    const sent = [];
+    for (let i = 0; i < 6; i++) {
+      a.client.send({ action: 'chat', text: `${i}${'\ud800'.repeat(MAX_CHAT_LENGTH - 1)}` });
+      sent.push(await a.client.next('chat'));
+    }
+    expect(jsonBytes(sent)).toBeGreaterThan(MAX_MESSAGE_BYTES);
+    const late = await local.joined(code, 'Late');
+    const kept = late.joined.chat.length;
+    expect(kept).toBeGreaterThan(0);
+    expect(late.joined.chat).toEqual(sent.slice(-kept));
+    expect(jsonBytes(late.joined.chat)).toBeLessThanOrEqual(CHAT_HISTORY_BYTES);
+    expect(jsonBytes(sent.slice(-kept - 1))).toBeGreaterThan(CHAT_HISTORY_BYTES);
     for (const c of [a, b, late]) c.client.close();
   });
 });
@@ -335,11 +441,12 @@ describe('bad input', () => {
     b.client.close();
   });
 
-  it('closes the socket with 1009 for a message over 128 KB, as API Gateway does', async () => {
+  it('closes the socket with 1009 for a frame over 32 KB, as API Gateway does', async () => {
     const { a, b } = await meetingWithTwo();
-    a.client.send({ action: 'chat', text: 'x'.repeat(MAX_MESSAGE_BYTES) });
+    // One frame, as a browser sends every message: over 32 KB, though well under the 128 KB message limit.
+    a.client.send({ action: 'signal', to: b.joined.self.id, data: { description: { type: 'offer', sdp: 'x'.repeat(MAX_FRAME_BYTES) } } });
     expect(await a.client.closed()).toBe(1009);
-    await b.client.nothing('chat', 200);
+    await b.client.nothing('signal', 200);
     b.client.close();
   });
 

@@ -183,6 +183,19 @@ export class DynamoStore implements AccountStore, MeetingStore, SignallingStore,
     await this.db.send(new PutCommand({ TableName: this.table, Item: connectionItem(connection) }));
   }
 
+  releaseClaim(connection: ConnectionRecord, peerId: string): Promise<boolean> {
+    return this.#conditional(() =>
+      this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: connectionItem(connection),
+          ConditionExpression: 'peerId = :p',
+          ExpressionAttributeValues: { ':p': peerId },
+        }),
+      ),
+    );
+  }
+
   async deleteConnection(connectionId: string): Promise<void> {
     await this.db.send(new DeleteCommand({ TableName: this.table, Key: keys.connection(connectionId) }));
   }

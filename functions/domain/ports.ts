@@ -100,6 +100,11 @@ export interface SignallingStore {
   /** Removes the participant only if it is still on this connection (a resumed peer has moved on). */
   removeParticipant(meeting: string, peerId: string, connectionId: string): Promise<boolean>;
   saveConnection(connection: ConnectionRecord): Promise<void>;
+  /**
+   * Writes the connection back without a seat, only if its claim still names `peerId`: a `leave`, a
+   * `$disconnect` or a later join may have changed it since. False when nothing was written.
+   */
+  releaseClaim(connection: ConnectionRecord, peerId: string): Promise<boolean>;
   deleteConnection(connectionId: string): Promise<void>;
   addChat(chat: StoredChat): Promise<void>;
   listParticipants(meeting: string): Promise<Participant[]>;

@@ -2,11 +2,11 @@
 // and what the others are told when someone leaves or vanishes. Knows nothing of AWS: it works through
 // a SignallingStore (DynamoDB) and a MessageSender (API Gateway's @connections).
 import type { ChatAction, ChatMessage, JoinAction, PeerInfo, ServerMessage, SignalAction } from '../protocol/index.js';
-import { CHAT_HISTORY_SIZE, MAX_CONNECTION_MS } from '../protocol/index.js';
+import { CHAT_HISTORY_BYTES, CHAT_HISTORY_SIZE, MAX_CONNECTION_MS, MAX_SIGNAL_DATA_BYTES } from '../protocol/index.js';
 import { DomainError, meetingNotFound } from './errors.js';
 import { meetingOfPeer, newId, newPeerId } from './ids.js';
 import { normalizeCode } from './meetings.js';
-import type { Clock, ConnectionRecord, MeetingRecord, MeetingSnapshot, MessageSender, Participant, SignallingStore, StoredChat } from './ports.js';
+import type { Clock, ConnectionRecord, MessageSender, Participant, SendResult, SignallingStore, StoredChat } from './ports.js';
 import type { TokenService } from './tokens.js';
 
 /** Who sent a WebSocket message, as the `$connect` authorizer established it. */
@@ -28,6 +28,13 @@ const notInMeeting = () => new DomainError('not-in-meeting', 'Join a meeting fir
 const peerNotFound = () => new DomainError('peer-not-found', 'That participant is not in your meeting.');
 const alreadyInMeeting = () =>
   new DomainError('already-in-meeting', 'This connection is already in a meeting. Leave it before joining another.');
+const leftWhileJoining = () =>
+  new DomainError('not-in-meeting', 'You left the meeting before joining it finished. Join again to enter it.');
+const signalTooLarge = (bytes: number) =>
+  new DomainError(
+    'too-large',
+    `This signal's data is ${bytes} bytes as JSON; at most ${MAX_SIGNAL_DATA_BYTES} fit in a message to a peer. Send less at a time.`,
+  );
 
 export class Signalling {
   constructor(
@@ -43,6 +50,8 @@ export class Signalling {
    * two people joining at once at least one sees the other and tells them; nobody is missed.
    * One socket, one seat: a second `join` without `leave` is refused (it would leave a ghost behind), by a
    * conditional write, so that two joins racing on one socket cannot both win.
+   * A meeting that fills up admits those who joined first: a joiner counts only the people seated before it
+   * (by joinedAt, then peer id), not others joining at the same moment, who may yet be refused.
    */
   async join(caller: Caller, msg: JoinAction): Promise<void> {
     const code = normalizeCode(msg.meeting);
@@ -51,6 +60,11 @@ export class Signalling {
     const resumed = await this.#resumablePeer(caller, code, msg.resume);
     const peerId = resumed ?? newPeerId(code);
     const expiresAt = Math.floor(now / 1000) + RECORD_LIFETIME_S;
+    const seated: ConnectionRecord = { ...callerRecord(caller, expiresAt), meeting: code, peerId };
+    if (!(await this.store.claimConnection(seated, Math.floor(now / 1000)))) throw alreadyInMeeting();
+
+    // A resumed seat is moved from the tab's old socket; should this join fail, it goes back there.
+    const previousSeat = resumed ? await this.store.getParticipant(code, peerId) : undefined;
     const participant: Participant = {
       meeting: code,
       peerId,
@@ -58,53 +72,51 @@ export class Signalling {
       userId: caller.userId,
       name: caller.name,
       guest: caller.guest,
-      joinedAt: now,
+      // Taken just before the seat is written, so that the admission order follows the order of the writes
+      // as closely as it can.
+      joinedAt: this.clock.now(),
       expiresAt,
     };
-    const seated: ConnectionRecord = { ...callerRecord(caller, expiresAt), meeting: code, peerId };
-    if (!(await this.store.claimConnection(seated, Math.floor(now / 1000)))) throw alreadyInMeeting();
-
-    // A resumed seat is moved from the tab's old socket; should this join fail, it goes back there.
-    const previousSeat = resumed ? await this.store.getParticipant(code, peerId) : undefined;
-    let snapshot: MeetingSnapshot;
-    let meeting: MeetingRecord;
     let others: Participant[];
+    let sent: SendResult;
     try {
       await this.store.addParticipant(participant);
-      snapshot = await this.store.readMeeting(code, CHAT_HISTORY_SIZE);
-      others = snapshot.participants.filter((p) => p.peerId !== peerId && this.#live(p));
+      const [snapshot, claim] = await Promise.all([
+        this.store.readMeeting(code, CHAT_HISTORY_SIZE),
+        // A `leave` or `$disconnect` that read the claim before the seat existed could not remove it: if the
+        // claim no longer names this seat, nothing would ever remove it.
+        this.store.getConnection(caller.connectionId),
+      ]);
+      if (claim?.peerId !== peerId) throw leftWhileJoining();
       if (!snapshot.meeting) throw meetingNotFound(msg.meeting);
-      meeting = snapshot.meeting;
-      if (others.length >= this.options.maxParticipants) {
+      others = snapshot.participants.filter((p) => p.peerId !== peerId && this.#live(p));
+      if (others.filter((p) => joinedBefore(p, participant)).length >= this.options.maxParticipants) {
         throw new DomainError('meeting-full', `This meeting is full (${this.options.maxParticipants} people). Try again later.`);
       }
+
+      // Only a join that holds goes into an account's history, written apart so that a refused join never
+      // touches a line from an earlier visit. Best effort: the person is in the meeting either way.
+      const saving = caller.guest
+        ? undefined
+        : this.store.saveHistory({ userId: caller.userId, code, lastJoinedAt: now }).catch((error: unknown) => {
+            console.error('meeting history not saved', error);
+          });
+      const joined: ServerMessage = {
+        type: 'joined',
+        self: { id: peerId, name: caller.name },
+        peers: others.map(peerInfo),
+        meeting: { code, title: snapshot.meeting.title },
+        chat: recentChat(snapshot.chat),
+        resumeKey: await this.tokens.mac('resume', peerId, caller.userId),
+      };
+      await saving; // saved before the joiner hears it is in, so its history page already shows the meeting
+      // A `joined` that cannot be sent (413, throttling, a fault) is a join that did not hold either.
+      sent = await this.sender.send(caller.connectionId, joined);
     } catch (error) {
-      // A join that did not hold leaves nothing behind: a resumed seat goes back to the old socket, a new one
-      // goes (if still this socket's), and the claim is released so that the socket may try again.
-      if (previousSeat && this.#live(previousSeat)) await this.store.addParticipant(previousSeat);
-      else await this.store.removeParticipant(code, peerId, caller.connectionId);
-      await this.store.saveConnection(callerRecord(caller, expiresAt));
+      await this.#undoJoin(participant, previousSeat, callerRecord(caller, expiresAt));
       throw error;
     }
-
-    // Only a join that holds goes into an account's history, written apart so that a refused join never
-    // touches a line from an earlier visit. Best effort: the person is in the meeting either way.
-    const saving = caller.guest
-      ? undefined
-      : this.store.saveHistory({ userId: caller.userId, code, lastJoinedAt: now }).catch((error: unknown) => {
-          console.error('meeting history not saved', error);
-        });
-
-    const joined: ServerMessage = {
-      type: 'joined',
-      self: { id: peerId, name: caller.name },
-      peers: others.map(peerInfo),
-      meeting: { code, title: meeting.title },
-      chat: snapshot.chat.map(toChatMessage),
-      resumeKey: await this.tokens.mac('resume', peerId, caller.userId),
-    };
-    await saving; // saved before the joiner hears it is in, so its history page already shows the meeting
-    if ((await this.sender.send(caller.connectionId, joined)) === 'gone') {
+    if (sent === 'gone') {
       await this.#evict(participant);
       return;
     }
@@ -113,6 +125,8 @@ export class Signalling {
 
   /** Relays SDP and ICE between two participants of the same meeting; one read, no write. */
   async relay(caller: Caller, msg: SignalAction): Promise<void> {
+    const bytes = jsonBytes(msg.data);
+    if (bytes > MAX_SIGNAL_DATA_BYTES) throw signalTooLarge(bytes);
     const meeting = meetingOfPeer(msg.to);
     const { sender, target } = meeting
       ? await this.store.getSenderAndTarget(caller.connectionId, meeting, msg.to)
@@ -176,6 +190,20 @@ export class Signalling {
     });
   }
 
+  /**
+   * A join that did not hold leaves nothing behind: a resumed seat goes back to the old socket, a new one
+   * goes (if still this socket's), and the claim is released (if still this join's) so that the socket may
+   * try again.
+   */
+  async #undoJoin(seat: Participant, previousSeat: Participant | undefined, bare: ConnectionRecord): Promise<void> {
+    let removed = false;
+    if (previousSeat && this.#live(previousSeat)) await this.store.addParticipant(previousSeat);
+    else removed = await this.store.removeParticipant(seat.meeting, seat.peerId, seat.connectionId);
+    await this.store.releaseClaim(bare, seat.peerId);
+    // Someone joining at the same moment may have read the seat, and been told of it in `joined.peers`.
+    if (removed) await this.#broadcast(seat.meeting, { type: 'peer-left', id: seat.peerId, reason: 'left' });
+  }
+
   /** A tab reconnecting after its socket dropped keeps its peer id if it proves it had it. */
   async #resumablePeer(caller: Caller, code: string, resume: JoinAction['resume']): Promise<string | undefined> {
     if (!resume || meetingOfPeer(resume.peer) !== code) return undefined;
@@ -220,6 +248,29 @@ export class Signalling {
 
 function callerRecord(caller: Caller, expiresAt: number): ConnectionRecord {
   return { connectionId: caller.connectionId, userId: caller.userId, name: caller.name, guest: caller.guest, expiresAt };
+}
+
+/** The order in which a meeting that fills up admits people: by joinedAt, ties broken by peer id. */
+function joinedBefore(a: Participant, b: Participant): boolean {
+  return a.joinedAt < b.joinedAt || (a.joinedAt === b.joinedAt && a.peerId < b.peerId);
+}
+
+/** The newest messages whose JSON fits in CHAT_HISTORY_BYTES, oldest first, so that `joined` stays sendable. */
+function recentChat(chat: StoredChat[]): ChatMessage[] {
+  const kept: ChatMessage[] = [];
+  let bytes = 0;
+  for (const stored of [...chat].reverse()) {
+    const message = toChatMessage(stored);
+    bytes += jsonBytes(message) + 1; // and its comma
+    if (bytes > CHAT_HISTORY_BYTES) break;
+    kept.push(message);
+  }
+  return kept.reverse();
+}
+
+/** Bytes on the wire: lone surrogates are escaped to 6 bytes each, most other characters take 1 to 4. */
+function jsonBytes(value: unknown): number {
+  return Buffer.byteLength(JSON.stringify(value));
 }
 
 function peerInfo(p: Participant): PeerInfo {

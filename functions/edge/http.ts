@@ -2,6 +2,7 @@
 // into a JSON response. Every error has the shape { error: { code, message } }.
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type * as v from 'valibot';
+import type { HttpErrorCode } from '../protocol/index.js';
 import { DomainError } from '../domain/errors.js';
 import type { TokenClaims } from '../domain/tokens.js';
 import { services } from '../adapters/services.js';
@@ -20,7 +21,8 @@ export interface HttpResult {
   body: unknown;
 }
 
-const STATUS: Record<string, number> = {
+// Every HTTP error code has its status (the type insists); `internal` is our fault, not the caller's.
+const STATUS: Record<HttpErrorCode, number> = {
   'bad-json': 400,
   'invalid-request': 400,
   unauthorized: 401,
@@ -28,6 +30,7 @@ const STATUS: Record<string, number> = {
   'email-taken': 409,
   'meeting-not-found': 404,
   'not-found': 404,
+  internal: 500,
 };
 
 export function httpHandler(run: (request: HttpRequest) => Promise<HttpResult>) {
@@ -44,7 +47,10 @@ export function httpHandler(run: (request: HttpRequest) => Promise<HttpResult>) 
       const result = await run(request);
       return json(result.status, result.body);
     } catch (e) {
-      if (e instanceof DomainError) return json(STATUS[e.code] ?? 400, { error: { code: e.code, message: e.message } });
+      // A code with no HTTP status is a WebSocket one that no HTTP handler should throw: our bug, so a 500.
+      if (e instanceof DomainError) {
+        return json(STATUS[e.code as HttpErrorCode] ?? 500, { error: { code: e.code, message: e.message } });
+      }
       console.error('unexpected error', e);
       return json(500, { error: { code: 'internal', message: 'Something went wrong on our side. Try again.' } });
     }

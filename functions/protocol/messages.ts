@@ -120,7 +120,7 @@ export const ERROR_CODES = [
   'bad-json', // the frame is not JSON
   'unknown-action', // `action` missing or not one we know
   'invalid-message', // a known action with wrong or missing fields
-  'too-large', // over MAX_MESSAGE_BYTES (API Gateway itself closes with 1009)
+  'too-large', // a signal whose data is over MAX_SIGNAL_DATA_BYTES (a frame too big: API Gateway closes with 1009)
   'meeting-not-found',
   'meeting-full',
   'not-in-meeting', // signal/chat/leave before join
