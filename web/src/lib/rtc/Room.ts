@@ -112,8 +112,11 @@ export function createRoom(signal: SignalClient, iceServers: RTCIceServer[]): Ro
     const changed = (): void => events.emit('participant-updated', participant);
     link.on('health', (health) => {
       // Someone whose socket dropped and whose media stopped too has gone (closed the tab, lost the network).
-      if (participant.away && health !== 'connected') remove(id, 'gone');
-      else changed();
+      if (participant.away && health !== 'connected') return remove(id, 'gone');
+      // The path broke: maybe our network changed, and then our socket may be dead without knowing it. The
+      // repair (an ICE restart) needs signalling, so find out now rather than at the next heartbeat.
+      if (health === 'reconnecting' || health === 'failed') signal.check();
+      changed();
     });
     // Their side started over with a new connection (they lost ours): follow with a fresh one.
     link.on('replaced', (data) => {

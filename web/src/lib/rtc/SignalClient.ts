@@ -75,6 +75,8 @@ const RETIRE_GRACE_MS = 1000;
 const LEAVE_LINGER_MS = 1500;
 /** A socket that does not answer a ping within this long is treated as dead. */
 const PONG_TIMEOUT_MS = 20_000;
+/** The same, when there is reason to doubt the socket (the network changed): a quicker verdict. */
+const CHECK_TIMEOUT_MS = 5000;
 const JOIN_TIMEOUT_MS = 10_000;
 
 export interface SignalClient {
@@ -87,6 +89,11 @@ export interface SignalClient {
   leave(): void;
   /** Closes for good without a `leave`; the server notices the socket closing. */
   close(): void;
+  /**
+   * Makes sure the socket still works, now rather than at the next heartbeat: after a network change
+   * it may look open while nothing gets through (messages sent into it are lost).
+   */
+  check(): void;
 }
 
 export function createSignalClient(options: SignalClientOptions): SignalClient {
@@ -228,15 +235,18 @@ export function createSignalClient(options: SignalClientOptions): SignalClient {
 
   function startHeartbeat(): void {
     clearInterval(heartbeat);
-    heartbeat = setInterval(() => {
-      const current = socket;
-      if (!current || !joined) return;
-      sendAction(current, { action: 'ping' });
-      pongTimer ??= timers.add(PONG_TIMEOUT_MS, () => {
-        pongTimer = null;
-        abandon(current);
-      });
-    }, HEARTBEAT_INTERVAL_MS);
+    heartbeat = setInterval(() => probe(PONG_TIMEOUT_MS), HEARTBEAT_INTERVAL_MS);
+  }
+
+  /** Pings the joined socket; one that does not answer within `timeout` is treated as dead. */
+  function probe(timeout: number): void {
+    const current = socket;
+    if (!current || !joined || pongTimer) return;
+    sendAction(current, { action: 'ping' });
+    pongTimer = timers.add(timeout, () => {
+      pongTimer = null;
+      abandon(current);
+    });
   }
 
   function renew(): void {
@@ -260,6 +270,7 @@ export function createSignalClient(options: SignalClientOptions): SignalClient {
   }
 
   function onOnline(): void {
+    if (status === 'connected') return probe(CHECK_TIMEOUT_MS);
     if (status !== 'reconnecting' || socket) return;
     timers.clear(reconnectTimer);
     reconnect();
@@ -308,6 +319,8 @@ export function createSignalClient(options: SignalClientOptions): SignalClient {
       outbox = [];
       events.clear();
     },
+
+    check: () => probe(CHECK_TIMEOUT_MS),
   };
   return client;
 }
