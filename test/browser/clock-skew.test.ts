@@ -3,7 +3,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/stack.js';
-import { joinFromPreJoin, launchBrowser, newParticipant, startStack, type Participant } from './helpers.js';
+import { joinFromPreJoin, launchBrowser, newParticipant, registerAccount, signIn, startStack, type Participant } from './helpers.js';
 
 const claims = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString());
 /** The token the page's latest signalling socket presented. */
@@ -26,23 +26,13 @@ describe('a computer whose clock is a day ahead', () => {
   // Tokens last 12 h here. Read on a clock 26 h fast, every token would look expired on arrival: the
   // account would be dropped at the next page load, and a meeting would be joined as a guest.
   it('keeps its account signed in, across a reload and into a meeting, without refreshing the token', async () => {
-    const email = `dana-${Date.now()}@example.com`;
-    const register = await fetch(`${stack.url}/api/auth/register`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email, password: 'dana-secret', name: 'Dana' }),
-    });
-    expect(register.status).toBe(201);
+    const account = await registerAccount(stack, 'Dana');
     const dana = await newParticipant(browser, stack.url);
     await dana.context.clock.install({ time: Date.now() + 26 * 3600_000 });
     const refreshes: string[] = [];
     dana.page.on('request', (request) => void (request.url().endsWith('/auth/refresh') && refreshes.push(request.url())));
 
-    await dana.page.goto('/signin');
-    await dana.page.getByLabel('Email').fill(email);
-    await dana.page.getByLabel('Password').fill('dana-secret');
-    await dana.page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await dana.page.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
+    await signIn(dana.page, account);
     await dana.page.reload();
     await dana.page.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
 

@@ -102,6 +102,34 @@ export async function newParticipant(
   return { context, page };
 }
 
+// ---- accounts ----
+
+export interface Account {
+  email: string;
+  password: string;
+}
+
+/** An account made through the API (the sign-up form is not what the tests that use this are about). */
+export async function registerAccount(stack: LocalStack, name: string): Promise<Account> {
+  const account = { email: `${name.toLowerCase()}-${Date.now()}@example.com`, password: `${name.toLowerCase()}-secret` };
+  const response = await fetch(`${stack.url}/api/auth/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ...account, name }),
+  });
+  expect(response.status).toBe(201);
+  return account;
+}
+
+/** Signs in on /signin and waits until the page shows it. */
+export async function signIn(page: Page, { email, password }: Account): Promise<void> {
+  await page.goto('/signin');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
+}
+
 // ---- driving the UI (accessible names only) ----
 
 /** Home -> "Your name" -> "New meeting" -> pre-join -> "Join now"; returns the meeting code. */

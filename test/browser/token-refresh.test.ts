@@ -12,6 +12,8 @@ import {
   launchBrowser,
   newParticipant,
   poll,
+  registerAccount,
+  signIn,
   startStack,
   tileOf,
   twoInAMeeting,
@@ -75,19 +77,9 @@ describe('a token that expires during the meeting', () => {
   }, 120_000);
 
   it("never undoes a sign-out made in another tab when it refreshes", async () => {
-    const email = `carol-${Date.now()}@example.com`;
-    const register = await fetch(`${stack.url}/api/auth/register`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email, password: 'carol-secret', name: 'Carol' }),
-    });
-    expect(register.status).toBe(201);
+    const account = await registerAccount(stack, 'Carol');
     const carol = await newParticipant(browser, stack.url);
-    await carol.page.goto('/signin');
-    await carol.page.getByLabel('Email').fill(email);
-    await carol.page.getByLabel('Password').fill('carol-secret');
-    await carol.page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await carol.page.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
+    await signIn(carol.page, account);
     await joinMeeting(carol.page, `/m/${code}`);
 
     // Her other tab (same browser, same storage) signs out while the meeting tab keeps its token fresh.
