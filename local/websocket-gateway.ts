@@ -49,6 +49,7 @@ export class WebSocketGateway {
   readonly #pending = new Set<Promise<unknown>>();
   readonly #silenced = new Set<string>();
   readonly #refusals = new Map<string, { status: number; type: string }>();
+  readonly #holds = new Map<string, string[]>();
 
   constructor(private readonly options: WebSocketGatewayOptions = {}) {}
 
@@ -78,6 +79,24 @@ export class WebSocketGateway {
    */
   refuseNextPost(connectionId: string, status: number, type: string): void {
     this.#refusals.set(connectionId, { status, type });
+  }
+
+  /**
+   * Holds back what is posted to this connection (the posts succeed) until the returned function lets it
+   * through, in the order given: tests make messages from separate invocations arrive the other way round,
+   * as they can on AWS when the invocations take different times.
+   */
+  holdDeliveries(connectionId: string): { readonly held: readonly string[]; release(order?: 'as-posted' | 'reversed'): void } {
+    const held: string[] = [];
+    this.#holds.set(connectionId, held);
+    return {
+      held,
+      release: (order = 'as-posted') => {
+        this.#holds.delete(connectionId);
+        const socket = this.#connections.get(connectionId)?.socket;
+        for (const data of order === 'reversed' ? [...held].reverse() : held) socket?.send(data);
+      },
+    };
   }
 
   /** Waits for invocations in flight (tests and shutdown). */
@@ -225,7 +244,9 @@ export class WebSocketGateway {
         if (refusal && this.#refusals.delete(connectionId)) return error(refusal.status, refusal.type, 'Refused for a test');
         if (!connection || connection.socket.readyState !== WebSocket.OPEN) return gone();
         this.#touch(connection);
-        connection.socket.send(data.toString('utf8'));
+        const held = this.#holds.get(connectionId);
+        if (held) held.push(data.toString('utf8'));
+        else connection.socket.send(data.toString('utf8'));
         res.writeHead(200).end();
       });
       return true;

@@ -345,10 +345,11 @@ describe('chat', () => {
 });
 
 describe('leave and disconnect', () => {
-  it('tells the others when someone leaves, and the socket stays usable', async () => {
-    const { code, a, b } = await meetingWithTwo();
+  it('tells the others when someone leaves, naming the seat, and the socket stays usable', async () => {
+    const { code, a, b, benSeat } = await meetingWithTwo();
     b.client.send({ action: 'leave' });
-    expect(await a.client.next('peer-left')).toEqual({ type: 'peer-left', id: b.joined.self.id, reason: 'left' });
+    // joinedAt names the seat that went: clients tell a late departure from a later seat of the same peer.
+    expect(await a.client.next('peer-left')).toEqual({ type: 'peer-left', id: b.joined.self.id, reason: 'left', joinedAt: benSeat.joinedAt });
     b.client.send({ action: 'chat', text: 'still here?' });
     expect((await b.client.next('error')).code).toBe('not-in-meeting');
     b.client.send({ action: 'leave' });
@@ -362,9 +363,9 @@ describe('leave and disconnect', () => {
   });
 
   it('cleans up a socket that vanishes without leave and tells its meeting', async () => {
-    const { code, a, b } = await meetingWithTwo();
+    const { code, a, b, benSeat } = await meetingWithTwo();
     b.client.socket.terminate();
-    expect(await a.client.next('peer-left')).toMatchObject({ id: b.joined.self.id, reason: 'disconnected' });
+    expect(await a.client.next('peer-left')).toEqual({ type: 'peer-left', id: b.joined.self.id, reason: 'disconnected', joinedAt: benSeat.joinedAt });
     const c = await local.joined(code, 'Cat');
     expect(c.joined.peers.map((p) => p.id)).toEqual([a.joined.self.id]);
     a.client.close();

@@ -166,17 +166,21 @@ export class DynamoStore implements AccountStore, MeetingStore, SignallingStore,
     };
   }
 
-  removeParticipant(meeting: string, peerId: string, connectionId: string): Promise<boolean> {
-    return this.#conditional(() =>
-      this.db.send(
+  async removeParticipant(meeting: string, peerId: string, connectionId: string): Promise<Participant | undefined> {
+    let removed: Participant | undefined;
+    await this.#conditional(async () => {
+      const { Attributes } = await this.db.send(
         new DeleteCommand({
           TableName: this.table,
           Key: keys.participant(meeting, peerId),
           ConditionExpression: 'connectionId = :c',
           ExpressionAttributeValues: { ':c': connectionId },
+          ReturnValues: 'ALL_OLD',
         }),
-      ),
-    );
+      );
+      removed = strip<Participant>(Attributes);
+    });
+    return removed;
   }
 
   async saveConnection(connection: ConnectionRecord): Promise<void> {

@@ -97,8 +97,11 @@ export interface SignallingStore {
     meeting: string,
     targetPeerId: string,
   ): Promise<{ sender?: ConnectionRecord; target?: Participant }>;
-  /** Removes the participant only if it is still on this connection (a resumed peer has moved on). */
-  removeParticipant(meeting: string, peerId: string, connectionId: string): Promise<boolean>;
+  /**
+   * Removes the participant only if it is still on this connection (a resumed peer has moved on); gives the
+   * seat removed, or undefined when there was none to remove.
+   */
+  removeParticipant(meeting: string, peerId: string, connectionId: string): Promise<Participant | undefined>;
   saveConnection(connection: ConnectionRecord): Promise<void>;
   /**
    * Writes the connection back without a seat, only if its claim still names `peerId`: a `leave`, a

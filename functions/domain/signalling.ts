@@ -161,9 +161,8 @@ export class Signalling {
     if (!connection?.meeting || !connection.peerId || !this.#live(connection)) throw notInMeeting();
     const { meeting, peerId } = connection;
     await this.store.saveConnection(callerRecord(caller, connection.expiresAt));
-    if (await this.store.removeParticipant(meeting, peerId, caller.connectionId)) {
-      await this.#broadcast(meeting, { type: 'peer-left', id: peerId, reason: 'left' });
-    }
+    const removed = await this.store.removeParticipant(meeting, peerId, caller.connectionId);
+    if (removed) await this.#broadcast(meeting, { type: 'peer-left', id: peerId, reason: 'left', joinedAt: removed.joinedAt });
   }
 
   /** The socket closed (or API Gateway says it is gone): forget it and tell its meeting. */
@@ -196,12 +195,12 @@ export class Signalling {
    * try again.
    */
   async #undoJoin(seat: Participant, previousSeat: Participant | undefined, bare: ConnectionRecord): Promise<void> {
-    let removed = false;
+    let removed: Participant | undefined;
     if (previousSeat && this.#live(previousSeat)) await this.store.addParticipant(previousSeat);
     else removed = await this.store.removeParticipant(seat.meeting, seat.peerId, seat.connectionId);
     await this.store.releaseClaim(bare, seat.peerId);
     // Someone joining at the same moment may have read the seat, and been told of it in `joined.peers`.
-    if (removed) await this.#broadcast(seat.meeting, { type: 'peer-left', id: seat.peerId, reason: 'left' });
+    if (removed) await this.#broadcast(seat.meeting, { type: 'peer-left', id: seat.peerId, reason: 'left', joinedAt: removed.joinedAt });
   }
 
   /** A tab reconnecting after its socket dropped keeps its peer id if it proves it had it. */
@@ -240,9 +239,8 @@ export class Signalling {
   async #removeAndTell(p: Pick<Participant, 'meeting' | 'peerId' | 'connectionId'>): Promise<void> {
     // Only the call that actually removes the record tells the others, so each departure is told once,
     // and a peer that already resumed on a new socket is not reported gone.
-    if (await this.store.removeParticipant(p.meeting, p.peerId, p.connectionId)) {
-      await this.#broadcast(p.meeting, { type: 'peer-left', id: p.peerId, reason: 'disconnected' });
-    }
+    const removed = await this.store.removeParticipant(p.meeting, p.peerId, p.connectionId);
+    if (removed) await this.#broadcast(p.meeting, { type: 'peer-left', id: p.peerId, reason: 'disconnected', joinedAt: removed.joinedAt });
   }
 }
 

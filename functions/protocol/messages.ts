@@ -108,6 +108,12 @@ export const PeerLeftMessage = v.object({
    * they may come back with the same id (join.resume), so a client can keep the tile for a short grace period.
    */
   reason: v.optional(v.picklist(['left', 'disconnected'])),
+  /**
+   * The `joinedAt` of the seat that went. Messages can arrive out of order: a client that knows the peer by
+   * a later seat (it resumed) ignores this, and a `joined`/`peer-joined` naming this seat or an older one
+   * is stale.
+   */
+  joinedAt: v.optional(v.number()),
 });
 export const SignalMessage = v.object({
   type: v.literal('signal'),

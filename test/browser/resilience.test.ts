@@ -33,6 +33,8 @@ describe('resilience', () => {
   /** Bob's sockets through which nothing passes any more, either way: half-open, and his page has not noticed. */
   const deafSockets = new Set<WebSocketRoute>();
   const bobSockets: WebSocketRoute[] = [];
+  /** While true, Bob's page cannot open a signalling socket. */
+  let bobOffline = false;
 
   beforeAll(async () => {
     [stack, browser] = await Promise.all([startStack({ invokeDelayMs: 150 }), launchBrowser()]);
@@ -42,6 +44,7 @@ describe('resilience', () => {
         ws.connectToServer();
       });
       await bob.page.routeWebSocket(/\/ws/, (ws) => {
+        if (bobOffline) return ws.close({ code: 1006, reason: 'offline' });
         bobSockets.push(ws);
         const server = ws.connectToServer();
         ws.onMessage((message) => void (deafSockets.has(ws) || server.send(message)));
@@ -153,4 +156,29 @@ describe('resilience', () => {
     await alice.page.getByRole('button', { name: 'Stop sharing', exact: true }).click();
     await tileOf(bob.page, 'Alice', 'screen').waitFor({ state: 'detached' });
   }, 90_000);
+
+  it("ignores a departure that arrives after the same person's return", async () => {
+    // Whatever is posted to the open sockets (Alice's) waits, to be delivered in the reverse order.
+    const holds = stack.gateway.connectionIds().map((id) => stack.gateway.holdDeliveries(id));
+    /** What Alice is told about who is there, in the order the server told it. */
+    const told = async () =>
+      holds.flatMap((hold) => hold.held.map((m) => JSON.parse(m).type as string)).filter((type) => type.startsWith('peer-'));
+    // Bob's socket drops and stays down until the server has told Alice (peer-left, his seat removed)...
+    bobOffline = true;
+    await bob.page.evaluate(() => (window as any).__test.sockets.at(-1).close());
+    await waitUntil(told, (types) => types.includes('peer-left'), { what: 'the peer-left for Bob' });
+    // ...then he comes back with the same peer id, in a new seat (peer-joined).
+    bobOffline = false;
+    expect(await waitUntil(told, (types) => types.includes('peer-joined'), { what: 'the peer-joined for Bob' })).toEqual([
+      'peer-left',
+      'peer-joined',
+    ]);
+
+    // Alice hears of his return first, then of his departure (separate invocations on AWS: any order).
+    for (const hold of holds) hold.release('reversed');
+    await sleep(2000);
+    expect(await tileOf(alice.page, 'Bob').getAttribute('data-health')).toBe('connected');
+    expect(await cameraTiles(alice.page).count()).toBe(2);
+    await Promise.all([expectMediaFlowing(alice.page, 1), expectMediaFlowing(bob.page, 1)]);
+  }, 60_000);
 });

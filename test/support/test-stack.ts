@@ -68,8 +68,9 @@ export class TestStack {
     const code = await this.meeting(host.token, title);
     const a = await this.joined(code, 'Ann');
     const b = await this.joined(code, 'Ben');
-    await a.client.next('peer-joined');
-    return { code, a, b };
+    /** Ben's seat as Ann was told of it. */
+    const { peer: benSeat } = await a.client.next('peer-joined');
+    return { code, a, b, benSeat };
   }
 
   /** A guest socket that has joined `code`; returns it with its `joined` message. */

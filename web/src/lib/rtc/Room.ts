@@ -60,8 +60,11 @@ export function createRoom(signal: SignalClient, iceServers: RTCIceServer[]): Ro
   const events = createEmitter<RoomEvents>();
   let selfId: string | null = null;
   const participants = new Map<string, RemoteParticipant>();
-  /** Peers that left: their late signals must not resurrect them (until they join again). */
-  const departed = new Set<string>();
+  /**
+   * Peers that left, with the joinedAt of the seat that went (-Infinity when unknown): their late signals
+   * must not resurrect them, nor a late listing of that seat; a later seat (they came back) may.
+   */
+  const departed = new Map<string, number>();
   const awayTimers = new Map<string, ReturnType<typeof setTimeout>>();
   const chat: ChatMessage[] = [];
   const chatIds = new Set<string>();
@@ -84,7 +87,8 @@ export function createRoom(signal: SignalClient, iceServers: RTCIceServer[]): Ro
   }
 
   function onPeerJoined(info: PeerInfo, initiator = false): void {
-    if (info.id === selfId) return;
+    // A listing of the seat that already went (its peer-left overtook the joined or peer-joined naming it).
+    if (info.id === selfId || info.joinedAt <= (departed.get(info.id) ?? -Infinity)) return;
     departed.delete(info.id);
     const existing = participants.get(info.id);
     if (!existing) return void add(info.id, info, initiator);
@@ -146,10 +150,10 @@ export function createRoom(signal: SignalClient, iceServers: RTCIceServer[]): Ro
     events.emit('participant-updated', participant);
   }
 
-  function remove(id: string, reason: LeaveReason): void {
+  function remove(id: string, reason: LeaveReason, seat = participants.get(id)?.info?.joinedAt ?? -Infinity): void {
     clearTimeout(awayTimers.get(id));
     awayTimers.delete(id);
-    departed.add(id);
+    departed.set(id, seat);
     const participant = participants.get(id);
     if (!participant) return;
     participants.delete(id);
@@ -184,7 +188,12 @@ export function createRoom(signal: SignalClient, iceServers: RTCIceServer[]): Ro
     events.emit('chat-history', chat);
   });
   signal.on('peer-joined', (info) => onPeerJoined(info));
-  signal.on('peer-left', ({ id, reason }) => (reason === 'disconnected' ? markAway(id) : remove(id, 'left')));
+  signal.on('peer-left', ({ id, reason, joinedAt }) => {
+    // The departure of an older seat, overtaken by the peer-joined of the one they came back with: stale.
+    if (joinedAt !== undefined && joinedAt < (participants.get(id)?.info?.joinedAt ?? -Infinity)) return;
+    if (reason === 'disconnected') markAway(id);
+    else remove(id, 'left', joinedAt);
+  });
   signal.on('signal', ({ from, data }) => {
     if (from === selfId || departed.has(from) || selfId === null) return;
     (participants.get(from) ?? add(from, null, false)).link.receive(data);

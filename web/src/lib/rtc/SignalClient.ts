@@ -34,7 +34,7 @@ export interface SignalEvents {
   joined: { message: JoinedMessage; resumed: boolean };
   'peer-joined': PeerInfo;
   /** `disconnected`: their socket closed; they may resume with the same id. */
-  'peer-left': { id: string; reason: 'left' | 'disconnected' };
+  'peer-left': { id: string; reason: 'left' | 'disconnected'; joinedAt?: number };
   signal: SignalMessage;
   chat: ChatMessage;
   /** An error the server reported that does not end the session. */
@@ -158,7 +158,7 @@ export function createSignalClient(options: SignalClientOptions): SignalClient {
       case 'peer-joined':
         return events.emit('peer-joined', message.peer);
       case 'peer-left':
-        return events.emit('peer-left', { id: message.id, reason: message.reason ?? 'left' });
+        return events.emit('peer-left', { id: message.id, reason: message.reason ?? 'left', joinedAt: message.joinedAt });
       case 'signal':
         return events.emit('signal', message);
       case 'chat':
