@@ -482,5 +482,48 @@ describe('resume', () => {
     expect(theirs.peers.map((p) => p.id).sort()).toEqual([a.joined.self.id, b.joined.self.id].sort());
     for (const c of [a.client, fresh, socket]) c.close();
   });
+
+  it('does not put a resumed seat back over a departure the others were told of', async () => {
+    const { code, a, b } = await meetingWithTwo();
+    // B resumes on a new socket (the old one still open, as during a renewal). The join has moved the
+    // seat to the new socket; its check of the claim is held back while that socket closes.
+    const { client: fresh, id } = await connectWithId(b.token);
+    const check = dynamoFault().holdNext('GetItem', (input) => input.Key?.pk === `CONN#${id}`);
+    fresh.send({ action: 'join', meeting: code, resume: { peer: b.joined.self.id, key: b.joined.resumeKey } });
+    await check.reached;
+    fresh.socket.terminate();
+    // $disconnect removed the seat and told A: B is gone.
+    expect(await a.client.next('peer-left')).toMatchObject({ id: b.joined.self.id, reason: 'disconnected' });
+    check.release();
+    await local.stack.gateway.settle();
+    // The failed join does not bring the seat back behind A's back.
+    const after = await local.joined(code, 'After');
+    expect(after.joined.peers.map((p) => p.id)).toEqual([a.joined.self.id]);
+    for (const c of [a.client, b.client, after.client]) c.close();
+  });
+
+  it('never refuses a member of a full meeting who resumes while a newcomer tries to get in', async () => {
+    // Handlers read MAX_PARTICIPANTS on every invocation, as a Lambda reads its environment.
+    const max = process.env.MAX_PARTICIPANTS;
+    process.env.MAX_PARTICIPANTS = '2';
+    try {
+      const { code, a, b } = await meetingWithTwo();
+      const newcomer = await local.connect((await local.guest('Zed')).token);
+      const renewal = await local.connect(b.token);
+      // The newcomer has written its seat; its read of the meeting waits until B's resume is through, so B's
+      // new seat is written after the newcomer's.
+      const zedRead = dynamoFault().holdNext('Query');
+      newcomer.send({ action: 'join', meeting: code });
+      await zedRead.reached;
+      renewal.send({ action: 'join', meeting: code, resume: { peer: b.joined.self.id, key: b.joined.resumeKey } });
+      // (Before, B counted the newcomer as seated first and was refused: a member dropped for a newcomer.)
+      expect(await renewal.next('joined')).toMatchObject({ self: { id: b.joined.self.id } });
+      zedRead.release();
+      expect(await newcomer.next('error')).toMatchObject({ code: 'meeting-full' });
+      for (const c of [a.client, b.client, renewal, newcomer]) c.close();
+    } finally {
+      process.env.MAX_PARTICIPANTS = max ?? '';
+    }
+  });
 });
 

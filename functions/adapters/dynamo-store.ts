@@ -183,6 +183,19 @@ export class DynamoStore implements AccountStore, MeetingStore, SignallingStore,
     return removed;
   }
 
+  restoreParticipant(seat: Participant, connectionId: string): Promise<boolean> {
+    return this.#conditional(() =>
+      this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: participantItem(seat),
+          ConditionExpression: 'connectionId = :c',
+          ExpressionAttributeValues: { ':c': connectionId },
+        }),
+      ),
+    );
+  }
+
   async saveConnection(connection: ConnectionRecord): Promise<void> {
     await this.db.send(new PutCommand({ TableName: this.table, Item: connectionItem(connection) }));
   }

@@ -25,7 +25,13 @@ export interface Participant {
   userId: string;
   name: string;
   guest: boolean;
+  /** When this seat was written: each join, a resume included, writes a new seat. */
   joinedAt: number;
+  /**
+   * When the peer was first admitted (kept by a resume): the order in which a meeting that fills up admits
+   * people. Absent on seats written before it existed: joinedAt then.
+   */
+  admittedAt?: number;
   /** Epoch seconds after which the record is stale (DynamoDB TTL deletes it later). */
   expiresAt: number;
 }
@@ -102,6 +108,11 @@ export interface SignallingStore {
    * seat removed, or undefined when there was none to remove.
    */
   removeParticipant(meeting: string, peerId: string, connectionId: string): Promise<Participant | undefined>;
+  /**
+   * Writes `seat` back over the seat that a failed join moved to `connectionId`, only if it is still there
+   * (a `$disconnect` may have removed it, a newer resume moved it on). False when nothing was written.
+   */
+  restoreParticipant(seat: Participant, connectionId: string): Promise<boolean>;
   saveConnection(connection: ConnectionRecord): Promise<void>;
   /**
    * Writes the connection back without a seat, only if its claim still names `peerId`: a `leave`, a

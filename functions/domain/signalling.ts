@@ -50,8 +50,9 @@ export class Signalling {
    * two people joining at once at least one sees the other and tells them; nobody is missed.
    * One socket, one seat: a second `join` without `leave` is refused (it would leave a ghost behind), by a
    * conditional write, so that two joins racing on one socket cannot both win.
-   * A meeting that fills up admits those who joined first: a joiner counts only the people seated before it
-   * (by joinedAt, then peer id), not others joining at the same moment, who may yet be refused.
+   * A meeting that fills up admits those who joined first: a joiner counts only the people admitted before it
+   * (by admittedAt, then peer id), not others joining at the same moment, who may yet be refused. A resume
+   * keeps its place and is never refused for a full meeting: it takes no new seat.
    */
   async join(caller: Caller, msg: JoinAction): Promise<void> {
     const code = normalizeCode(msg.meeting);
@@ -65,6 +66,11 @@ export class Signalling {
 
     // A resumed seat is moved from the tab's old socket; should this join fail, it goes back there.
     const previousSeat = resumed ? await this.store.getParticipant(code, peerId) : undefined;
+    // Taken just before the seat is written, so that the admission order follows the order of the writes as
+    // closely as it can.
+    const joinedAt = this.clock.now();
+    // Someone already in the meeting (their seat still live) who resumes keeps their place in it.
+    const stillSeated = previousSeat && this.#live(previousSeat) ? previousSeat : undefined;
     const participant: Participant = {
       meeting: code,
       peerId,
@@ -72,9 +78,8 @@ export class Signalling {
       userId: caller.userId,
       name: caller.name,
       guest: caller.guest,
-      // Taken just before the seat is written, so that the admission order follows the order of the writes
-      // as closely as it can.
-      joinedAt: this.clock.now(),
+      joinedAt,
+      admittedAt: stillSeated ? admittedAt(stillSeated) : joinedAt,
       expiresAt,
     };
     let others: Participant[];
@@ -90,7 +95,8 @@ export class Signalling {
       if (claim?.peerId !== peerId) throw leftWhileJoining();
       if (!snapshot.meeting) throw meetingNotFound(msg.meeting);
       others = snapshot.participants.filter((p) => p.peerId !== peerId && this.#live(p));
-      if (others.filter((p) => joinedBefore(p, participant)).length >= this.options.maxParticipants) {
+      // A resume takes no new seat: it is never refused for a full meeting.
+      if (!stillSeated && others.filter((p) => admittedBefore(p, participant)).length >= this.options.maxParticipants) {
         throw new DomainError('meeting-full', `This meeting is full (${this.options.maxParticipants} people). Try again later.`);
       }
 
@@ -113,7 +119,7 @@ export class Signalling {
       // A `joined` that cannot be sent (413, throttling, a fault) is a join that did not hold either.
       sent = await this.sender.send(caller.connectionId, joined);
     } catch (error) {
-      await this.#undoJoin(participant, previousSeat, callerRecord(caller, expiresAt));
+      await this.#undoJoin(participant, stillSeated, callerRecord(caller, expiresAt));
       throw error;
     }
     if (sent === 'gone') {
@@ -196,7 +202,8 @@ export class Signalling {
    */
   async #undoJoin(seat: Participant, previousSeat: Participant | undefined, bare: ConnectionRecord): Promise<void> {
     let removed: Participant | undefined;
-    if (previousSeat && this.#live(previousSeat)) await this.store.addParticipant(previousSeat);
+    // Only over the seat this join wrote: if a `$disconnect` removed it or a newer resume moved it on, that stands.
+    if (previousSeat) await this.store.restoreParticipant(previousSeat, seat.connectionId);
     else removed = await this.store.removeParticipant(seat.meeting, seat.peerId, seat.connectionId);
     await this.store.releaseClaim(bare, seat.peerId);
     // Someone joining at the same moment may have read the seat, and been told of it in `joined.peers`.
@@ -248,10 +255,12 @@ function callerRecord(caller: Caller, expiresAt: number): ConnectionRecord {
   return { connectionId: caller.connectionId, userId: caller.userId, name: caller.name, guest: caller.guest, expiresAt };
 }
 
-/** The order in which a meeting that fills up admits people: by joinedAt, ties broken by peer id. */
-function joinedBefore(a: Participant, b: Participant): boolean {
-  return a.joinedAt < b.joinedAt || (a.joinedAt === b.joinedAt && a.peerId < b.peerId);
+/** The order in which a meeting that fills up admits people: by first admission, ties broken by peer id. */
+function admittedBefore(a: Participant, b: Participant): boolean {
+  return admittedAt(a) < admittedAt(b) || (admittedAt(a) === admittedAt(b) && a.peerId < b.peerId);
 }
+
+const admittedAt = (p: Participant): number => p.admittedAt ?? p.joinedAt;
 
 /** The newest messages whose JSON fits in CHAT_HISTORY_BYTES, oldest first, so that `joined` stays sendable. */
 function recentChat(chat: StoredChat[]): ChatMessage[] {

@@ -98,4 +98,25 @@ describe('before the meeting', () => {
     expect(await page.evaluate(() => (window as any).__tracks.filter((t: MediaStreamTrack) => t.readyState === 'live').length)).toBe(0);
     await context.close();
   }, 30_000);
+
+  it('does not open the camera for a meeting screen left while its meeting was still loading', async () => {
+    const { context, page } = await newParticipant(browser, stack.url);
+    const code = await startMeetingAsGuest(page, 'Erin'); // a guest identity for this tab, to look meetings up with
+    await page.getByRole('button', { name: 'Leave', exact: true }).click();
+    await context.addInitScript(COUNT_GET_USER_MEDIA);
+    await page.goto('/');
+    // The meeting's lookup answers slowly, and then fails (the network went).
+    await page.route(`**/api/meetings/${code}`, async (route) => {
+      await sleep(1500);
+      await route.abort('failed');
+    });
+    await page.getByLabel('Meeting code').fill(code);
+    await page.getByRole('button', { name: 'Join', exact: true }).click();
+    await page.waitForURL(`**/m/${code}`);
+    await page.goBack();
+    await page.getByRole('button', { name: 'New meeting', exact: true }).waitFor();
+    await sleep(3000);
+    expect(await page.evaluate(() => (window as any).__getUserMedia)).toBe(0);
+    await context.close();
+  }, 30_000);
 });
