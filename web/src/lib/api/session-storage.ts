@@ -62,7 +62,8 @@ export function timeLeft({ token, receivedAt }: HeldSession, now = Date.now()): 
   try {
     const { iat, exp } = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { iat?: unknown; exp?: unknown };
     if (typeof exp !== 'number') return Infinity;
-    return typeof iat === 'number' && receivedAt ? (exp - iat) * 1000 - (now - receivedAt) : exp * 1000 - now;
+    // (A clock set back since, as when it is corrected, must not make the token look younger than new.)
+    return typeof iat === 'number' && receivedAt ? (exp - iat) * 1000 - Math.max(0, now - receivedAt) : exp * 1000 - now;
   } catch {
     return Infinity;
   }

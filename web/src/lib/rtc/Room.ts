@@ -182,6 +182,8 @@ export function createRoom(signal: SignalClient, iceServers: RTCIceServer[]): Ro
     selfId = self.id;
     const present = new Set(peers.map((info) => info.id));
     for (const id of [...participants.keys()]) if (gone || (resumed && !present.has(id))) remove(id, 'gone');
+    // A new identity starts over: the seats we just dropped are listed again as they are, to be met anew.
+    if (gone) departed.clear();
     for (const info of peers) onPeerJoined(info, true);
     history.forEach(addChat);
     events.emit('joined', { self, meeting, resumed });

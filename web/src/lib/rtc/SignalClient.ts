@@ -113,6 +113,7 @@ export function createSignalClient(options: SignalClientOptions): SignalClient {
   let renewals = 0;
   let heartbeat: ReturnType<typeof setInterval> | undefined;
   let pongTimer: Timer | null = null;
+  let pongDeadline = 0;
   let reconnectTimer: Timer | null = null;
 
   function openSocket(): WebSocket {
@@ -238,11 +239,16 @@ export function createSignalClient(options: SignalClientOptions): SignalClient {
     heartbeat = setInterval(() => probe(PONG_TIMEOUT_MS), HEARTBEAT_INTERVAL_MS);
   }
 
-  /** Pings the joined socket; one that does not answer within `timeout` is treated as dead. */
+  /**
+   * Pings the joined socket; one that does not answer within `timeout` is treated as dead. A ping already
+   * waiting keeps waiting, but no longer than `timeout` from now.
+   */
   function probe(timeout: number): void {
     const current = socket;
-    if (!current || !joined || pongTimer) return;
+    if (!current || !joined || (pongTimer && pongDeadline <= performance.now() + timeout)) return;
+    timers.clear(pongTimer);
     sendAction(current, { action: 'ping' });
+    pongDeadline = performance.now() + timeout;
     pongTimer = timers.add(timeout, () => {
       pongTimer = null;
       abandon(current);

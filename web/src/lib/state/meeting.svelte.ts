@@ -94,11 +94,18 @@ export function createMeeting(initialCode: string | null, deps: MeetingDeps): Me
   let tokenTimer: ReturnType<typeof setTimeout> | undefined;
   /** Counts teardowns: a load or join still waiting when the meeting was left or its screen went stops there. */
   let teardowns = 0;
-  /** Awaits `work` for a step that began at teardown count `since`; throws TORN_DOWN if one happened meanwhile. */
+  /**
+   * Awaits `work` for a step that began at teardown count `since`; throws TORN_DOWN if one happened meanwhile,
+   * whether the work succeeded or failed (a failure after the screen went must not be acted on either).
+   */
   const stillHere = async <T>(since: number, work: Promise<T>): Promise<T> => {
-    const value = await work;
+    const outcome = await work.then(
+      (value) => ({ value }),
+      (error: unknown) => ({ error }),
+    );
     if (teardowns !== since) throw TORN_DOWN;
-    return value;
+    if ('error' in outcome) throw outcome.error;
+    return outcome.value;
   };
 
   const toast = (error: { message: string } | null | false): void => {
@@ -369,7 +376,7 @@ export function createMeeting(initialCode: string | null, deps: MeetingDeps): Me
 
     async rejoin() {
       phase = 'prejoin';
-      await devices.start();
+      // join() opens the devices again (they were released on leaving), under its own check for a teardown.
       await meeting.join();
     },
 
