@@ -121,13 +121,15 @@ export async function registerAccount(stack: LocalStack, name: string): Promise<
   return account;
 }
 
-/** Signs in on /signin and waits until the page shows it. */
+/** Signs in on /signin and waits until the page shows it and has moved on to the home page. */
 export async function signIn(page: Page, { email, password }: Account): Promise<void> {
   await page.goto('/signin');
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
+  // The header says so a moment before the form navigates away: a reload in between would stay on /signin.
+  await page.waitForURL((url) => url.pathname === '/');
 }
 
 // ---- driving the UI (accessible names only) ----
