@@ -1,6 +1,6 @@
 // Before the meeting: a link that cannot be a meeting, a guest who goes by another name this time, a
-// meeting that cannot be reached yet, and going back while a join gets ready. Each through the UI, each
-// in a browser context of its own.
+// request that hangs, a meeting that cannot be reached yet, and going back while a join gets ready or a
+// meeting loads. Each through the UI, each in a browser context of its own.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/stack.js';
@@ -63,6 +63,19 @@ describe('before the meeting', () => {
     await tileOf(page, 'Alicia').waitFor();
     await context.close();
   }, 60_000);
+
+  it('gives up on a request that hangs, after 15 s, with a message and "Join now" back', async () => {
+    const { context, page } = await newParticipant(browser, stack.url);
+    // The guest sign-in never answers (a dead network path: no error either).
+    await page.route('**/api/auth/guest', () => new Promise<void>(() => {}));
+    await page.goto('/new');
+    await page.getByLabel('Your name').fill('Frank');
+    const join = page.getByRole('button', { name: 'Join now', exact: true });
+    await join.click();
+    await page.getByText("Can't reach Meshmeet. Check your connection, then try again.").waitFor({ timeout: 25_000 });
+    expect(await join.isEnabled()).toBe(true);
+    await context.close();
+  }, 40_000);
 
   it('tells someone whose meeting cannot be reached that it keeps trying', async () => {
     const { context, page } = await newParticipant(browser, stack.url);
