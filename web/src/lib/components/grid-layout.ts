@@ -7,7 +7,12 @@ export interface GridLayout {
   tileHeight: number;
 }
 
-export function bestGrid(count: number, width: number, height: number, gap = 10, aspect = 16 / 9): GridLayout {
+/**
+ * Tiles of shape `aspect` (width / height), as large as they fit; then each grows taller, down to the shape
+ * `tallest`, to fill the height its row has (videos fill their tile by cropping, so a little cropping buys
+ * tiles without blank bands above and below the grid, as on a phone held upright).
+ */
+export function bestGrid(count: number, width: number, height: number, gap = 10, aspect = 16 / 9, tallest = aspect): GridLayout {
   let best: GridLayout = { cols: 1, rows: Math.max(1, count), tileWidth: 0, tileHeight: 0 };
   if (count === 0 || width <= 0 || height <= 0) return best;
   for (let cols = 1; cols <= count; cols++) {
@@ -15,7 +20,9 @@ export function bestGrid(count: number, width: number, height: number, gap = 10,
     const widthPerTile = (width - gap * (cols - 1)) / cols;
     const heightPerTile = (height - gap * (rows - 1)) / rows;
     const tileWidth = Math.min(widthPerTile, heightPerTile * aspect);
-    if (tileWidth > best.tileWidth) best = { cols, rows, tileWidth: Math.floor(tileWidth), tileHeight: Math.floor(tileWidth / aspect) };
+    if (tileWidth > best.tileWidth) {
+      best = { cols, rows, tileWidth: Math.floor(tileWidth), tileHeight: Math.floor(Math.min(heightPerTile, tileWidth / tallest)) };
+    }
   }
   return best;
 }
