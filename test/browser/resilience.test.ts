@@ -181,4 +181,29 @@ describe('resilience', () => {
     expect(await cameraTiles(alice.page).count()).toBe(2);
     await Promise.all([expectMediaFlowing(alice.page, 1), expectMediaFlowing(bob.page, 1)]);
   }, 60_000);
+
+  it('starts a link over with a new connection when it never gathers an ICE candidate', async () => {
+    // Dave's first RTCPeerConnection has a dead ICE agent: it gathers no candidate and takes none, as
+    // Chrome's did under load after its first offer was rolled back (glare). ICE restarts do not revive it.
+    const { alice: carol, bob: dave } = await twoInAMeeting(browser, stack, async (_carol, dave) => {
+      await dave.context.addInitScript(`(() => {
+        const P = window.RTCPeerConnection;
+        let first = true;
+        window.RTCPeerConnection = class extends P {
+          constructor(...args) {
+            super(...args);
+            if (first) {
+              Object.defineProperty(this, 'onicecandidate', { set() {}, get() { return null; } });
+              this.addIceCandidate = async () => {};
+            }
+            first = false;
+          }
+        };
+      })();`);
+    });
+    // Both see and hear each other (twoInAMeeting waited for it), over Dave's second connection.
+    expect(await dave.page.evaluate(() => (window as any).__test.pcs.length)).toBe(2);
+    expect(await cameraTiles(carol.page).count()).toBe(2);
+    await Promise.all([carol.context.close(), dave.context.close()]);
+  }, 60_000);
 });

@@ -36,8 +36,9 @@ export interface PeerLinkEvents {
   media: RemoteMedia;
   state: PeerMediaState;
   /**
-   * The peer's side is a new RTCPeerConnection (its DTLS fingerprint changed): this one can never talk to
-   * it again. Carries the signal that showed it when it was an offer, for a fresh link to answer.
+   * This RTCPeerConnection can never connect: the peer's side is a new one (its DTLS fingerprint changed;
+   * carries the signal that showed it when it was an offer, for a fresh link to answer), or ours stalled
+   * (null: a fresh link offers from scratch).
    */
   replaced: PeerSignal | null;
 }
@@ -84,6 +85,12 @@ const OFFER_RESEND_MS = 4000;
 const MAX_OFFER_RESENDS = 5;
 const CONNECT_TIMEOUT_MS = 15_000;
 const MIN_RESTART_GAP_MS = 4000;
+/**
+ * Negotiated, yet not one local ICE candidate this long after: the connection will never gather any. Seen
+ * in Chrome on links whose first offer was rolled back (glare) before gathering began, under load; ICE
+ * restarts do not revive them, a new RTCPeerConnection does.
+ */
+const GATHER_STALL_MS = 8000;
 
 const warn = (what: string, error: unknown): void => console.warn(`[meshmeet] ${what}`, error);
 
@@ -116,6 +123,7 @@ export function createPeerLink(options: PeerLinkOptions): PeerLink {
   let health: LinkHealth = 'connecting';
 
   let disconnectTimer: Timer | null = null;
+  let stallTimer: Timer | null = null;
   let offerTimer: Timer | null = null;
   let lastRestart = 0;
   let restarts = 0;
@@ -304,8 +312,11 @@ export function createPeerLink(options: PeerLinkOptions): PeerLink {
   // ---- the connection's events ----
 
   pc.onnegotiationneeded = () => void negotiate();
+  let gathered = false;
   pc.onicecandidate = ({ candidate }) => {
-    if (candidate?.candidate) candidates.add(candidate.toJSON());
+    if (!candidate?.candidate) return;
+    gathered = true;
+    candidates.add(candidate.toJSON());
   };
   pc.ontrack = ({ track, streams: [stream], transceiver }) => {
     received.set(transceiver, { track, streamId: stream?.id ?? null });
@@ -334,6 +345,9 @@ export function createPeerLink(options: PeerLinkOptions): PeerLink {
     if (state === 'have-local-offer') {
       awaitAnswer();
     } else if (state === 'stable') {
+      if (!gathered && !stallTimer) {
+        stallTimer = later(GATHER_STALL_MS, () => !gathered && pc.connectionState === 'new' && events.emit('replaced', null));
+      }
       updateMedia();
       void applySendLimits();
     }

@@ -127,7 +127,7 @@ export function createRoom(signal: SignalClient, iceServers: RTCIceServer[]): Ro
       if (participants.get(id) !== participant) return;
       link.close();
       participants.delete(id);
-      // With their offer in hand we answer; if ours met a stranger's answer, we offer from scratch.
+      // With their offer in hand we answer; if ours met a stranger's answer, or ours stalled, we offer from scratch.
       const fresh = add(id, participant.info, data === null, false).link;
       if (data) fresh.receive(data);
       const candidates = link.pendingCandidates;
