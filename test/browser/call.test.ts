@@ -1,47 +1,36 @@
 // A two-person call through the real UI: started as a guest, joined by the invite link, media both
 // ways, mute and camera-off seen by the other side, screen share at its own resolution, chat (with
 // history after a reload), and "Leave". One meeting, shared by the steps in order, to keep it quick.
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalStack } from '../../local/stack.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   cameraTiles,
   expectMediaFlowing,
   inboundStats,
   joinFromPreJoin,
-  launchBrowser,
   mediaCounters,
-  newParticipant,
   poll,
   startMeetingAsGuest,
-  startStack,
   tileOf,
+  useStackAndBrowser,
   waitUntil,
   type Participant,
 } from './helpers.js';
 
 describe('a call, through the UI', () => {
-  let stack: LocalStack;
-  let browser: Browser;
+  const suite = useStackAndBrowser();
   let alice: Participant;
   let bob: Participant;
   let code: string;
 
   beforeAll(async () => {
-    [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
-    [alice, bob] = await Promise.all([newParticipant(browser, stack.url), newParticipant(browser, stack.url)]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
+    [alice, bob] = await Promise.all([suite.participant(), suite.participant()]);
   });
 
   it('a guest starts a meeting and the invite link brings the other into the same meeting', async () => {
     code = await startMeetingAsGuest(alice.page, 'Alice');
     await alice.page.getByRole('button', { name: 'Copy invite link', exact: true }).click();
     const invite = await alice.page.evaluate(() => navigator.clipboard.readText());
-    expect(invite).toBe(`${stack.url}/m/${code}`);
+    expect(invite).toBe(`${suite.stack.url}/m/${code}`);
 
     // Bob pastes the whole link into the code box on the home page.
     await bob.page.goto('/');
@@ -178,7 +167,7 @@ describe('a call, through the UI', () => {
   });
 
   it('someone whose camera is blocked joins with their microphone and is told what to do', async () => {
-    const carol = await newParticipant(browser, stack.url);
+    const carol = await suite.participant();
     // As if Carol had clicked "Block" for the camera: getUserMedia refuses any request for video.
     await carol.context.addInitScript(() => {
       const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);

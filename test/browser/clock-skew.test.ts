@@ -1,9 +1,7 @@
 // A computer whose clock is set wrong (a day fast, here) still keeps its account: token lifetimes are
 // measured on the browser's own clock from when each token arrived, not against the server's timestamps.
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalStack } from '../../local/stack.js';
-import { joinFromPreJoin, launchBrowser, newParticipant, registerAccount, signIn, startStack, type Participant } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { joinFromPreJoin, registerAccount, signIn, useStackAndBrowser, type Participant } from './helpers.js';
 
 const claims = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString());
 /** The token the page's latest signalling socket presented. */
@@ -11,23 +9,13 @@ const socketToken = (p: Participant): Promise<string> =>
   p.page.evaluate(() => new URL((window as any).__test.sockets.at(-1).url).searchParams.get('token')!);
 
 describe('a computer whose clock is a day ahead', () => {
-  let stack: LocalStack;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  const suite = useStackAndBrowser();
 
   // Tokens last 12 h here. Read on a clock 26 h fast, every token would look expired on arrival: the
   // account would be dropped at the next page load, and a meeting would be joined as a guest.
   it('keeps its account signed in, across a reload and into a meeting, without refreshing the token', async () => {
-    const account = await registerAccount(stack, 'Dana');
-    const dana = await newParticipant(browser, stack.url);
+    const account = await registerAccount(suite.stack, 'Dana');
+    const dana = await suite.participant();
     await dana.context.clock.install({ time: Date.now() + 26 * 3600_000 });
     const refreshes: string[] = [];
     dana.page.on('request', (request) => void (request.url().endsWith('/auth/refresh') && refreshes.push(request.url())));

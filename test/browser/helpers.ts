@@ -6,7 +6,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -68,6 +68,31 @@ export async function startStack(options: LocalStackOptions = {}): Promise<Local
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+}
+
+/**
+ * A local stack and a Chromium for the tests of one describe block: started before them, closed after.
+ * Read them through the returned object once the tests run; `participant()` opens a new one on this stack.
+ */
+export function useStackAndBrowser(options: LocalStackOptions = {}) {
+  let stack: LocalStack | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    [stack, browser] = await Promise.all([startStack(options), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+  return {
+    get stack(): LocalStack {
+      return stack!;
+    },
+    get browser(): Browser {
+      return browser!;
+    },
+    participant: (viewport?: { width: number; height: number }) => newParticipant(browser!, stack!.url, viewport),
+  };
 }
 
 export interface Participant {

@@ -1,37 +1,26 @@
 // Four people in one meeting, three of them joining at the same moment: everyone ends up connected to
 // everyone else (three RTCPeerConnections per page), with video decoding and audio arriving on each.
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalStack } from '../../local/stack.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   cameraTiles,
   expectMediaFlowing,
   joinMeeting,
-  launchBrowser,
-  newParticipant,
   poll,
   startMeetingAsGuest,
-  startStack,
   tileOf,
+  useStackAndBrowser,
   type Participant,
 } from './helpers.js';
 
 const NAMES = ['Ann', 'Ben', 'Cleo', 'Dev'];
 
 describe('a four-person mesh', () => {
-  let stack: LocalStack;
-  let browser: Browser;
+  const suite = useStackAndBrowser();
   let people: Participant[];
 
   beforeAll(async () => {
-    [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
     // Smaller windows: four pages render on two cores.
-    people = await Promise.all(NAMES.map(() => newParticipant(browser, stack.url, { width: 800, height: 500 })));
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
+    people = await Promise.all(NAMES.map(() => suite.participant({ width: 800, height: 500 })));
   });
 
   it('connects everyone to everyone', async () => {

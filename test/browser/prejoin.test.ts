@@ -1,10 +1,8 @@
 // Before the meeting: a link that cannot be a meeting, a guest who goes by another name this time, a
 // request that hangs, a meeting that cannot be reached yet, and going back while a join gets ready or a
 // meeting loads. Each through the UI, each in a browser context of its own.
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalStack } from '../../local/stack.js';
-import { joinFromPreJoin, launchBrowser, newParticipant, startMeetingAsGuest, startStack, tileOf } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { joinFromPreJoin, startMeetingAsGuest, tileOf, useStackAndBrowser } from './helpers.js';
 
 /** Counts the page's requests for camera or microphone, and keeps the tracks they gave. */
 const COUNT_GET_USER_MEDIA = `(() => {
@@ -22,20 +20,10 @@ const COUNT_GET_USER_MEDIA = `(() => {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('before the meeting', () => {
-  let stack: LocalStack;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  const suite = useStackAndBrowser();
 
   it('turns away a link with no meeting code in it at once, without asking for the camera', async () => {
-    const { context, page } = await newParticipant(browser, stack.url);
+    const { context, page } = await suite.participant();
     await context.addInitScript(COUNT_GET_USER_MEDIA);
     await page.goto('/m/not-a-meeting');
     await page.getByRole('heading', { name: 'Check your meeting code' }).waitFor();
@@ -46,7 +34,7 @@ describe('before the meeting', () => {
   });
 
   it('lets a guest go by another name in the next meeting', async () => {
-    const { context, page } = await newParticipant(browser, stack.url);
+    const { context, page } = await suite.participant();
     await startMeetingAsGuest(page, 'Alice');
     await page.getByRole('button', { name: 'Leave', exact: true }).click();
 
@@ -65,7 +53,7 @@ describe('before the meeting', () => {
   }, 60_000);
 
   it('gives up on a request that hangs, after 15 s, with a message and "Join now" back', async () => {
-    const { context, page } = await newParticipant(browser, stack.url);
+    const { context, page } = await suite.participant();
     // The guest sign-in never answers (a dead network path: no error either).
     await page.route('**/api/auth/guest', () => new Promise<void>(() => {}));
     await page.goto('/new');
@@ -78,7 +66,7 @@ describe('before the meeting', () => {
   }, 40_000);
 
   it('tells someone whose meeting cannot be reached that it keeps trying', async () => {
-    const { context, page } = await newParticipant(browser, stack.url);
+    const { context, page } = await suite.participant();
     // Every signalling socket is refused, as by a proxy that blocks WebSockets.
     await page.routeWebSocket(/\/ws/, (socket) => socket.close());
     await page.goto('/new');
@@ -90,7 +78,7 @@ describe('before the meeting', () => {
   }, 30_000);
 
   it('leaves nobody in the meeting, camera on, when someone goes back while joining', async () => {
-    const { context, page } = await newParticipant(browser, stack.url);
+    const { context, page } = await suite.participant();
     await context.addInitScript(COUNT_GET_USER_MEDIA);
     // The guest sign-in answers slowly: time to go back while the join is still getting ready.
     await page.route('**/api/auth/guest', async (route) => {
@@ -113,7 +101,7 @@ describe('before the meeting', () => {
   }, 30_000);
 
   it('does not open the camera for a meeting screen left while its meeting was still loading', async () => {
-    const { context, page } = await newParticipant(browser, stack.url);
+    const { context, page } = await suite.participant();
     const code = await startMeetingAsGuest(page, 'Erin'); // a guest identity for this tab, to look meetings up with
     await page.getByRole('button', { name: 'Leave', exact: true }).click();
     await context.addInitScript(COUNT_GET_USER_MEDIA);

@@ -73,11 +73,11 @@ export function createDevices(): DevicesState {
 
   /** A device unplugged: its track ends by itself. Go on with the default device, as the system does. */
   function whenLost(track: MediaStreamTrack, slot: 'mic' | 'camera'): void {
+    const current = (): MediaStreamTrack | null => (slot === 'mic' ? mic : camera);
     track.addEventListener('ended', async () => {
-      if (track !== (slot === 'mic' ? mic : camera)) return; // replaced meanwhile
-      const source = slot === 'mic' ? 'microphone' : 'camera';
-      const next = await openDevice(source, null);
-      if (track !== (slot === 'mic' ? mic : camera)) return next.track?.stop();
+      if (track !== current()) return; // replaced meanwhile
+      const next = await openDevice(slot === 'mic' ? 'microphone' : 'camera', null);
+      if (track !== current()) return next.track?.stop();
       if (slot === 'mic') setMic(next.track, next.error);
       else setCamera(next.track, next.error);
       devices.onlost?.(slot, next.track);

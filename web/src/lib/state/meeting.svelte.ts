@@ -117,7 +117,8 @@ export function createMeeting(initialCode: string | null, deps: MeetingDeps): Me
     return (iceServers = app.api.iceServers(token).catch(() => app.config.iceServers));
   }
 
-  function fail(next: 'not-found' | 'failed', message: string): void {
+  /** `message` is shown on the 'failed' screen; 'not-found' has its own words. */
+  function fail(next: 'not-found' | 'failed', message = ''): void {
     phase = next;
     problem = message;
   }
@@ -283,7 +284,7 @@ export function createMeeting(initialCode: string | null, deps: MeetingDeps): Me
 
     async load() {
       // A link whose code cannot be one needs no server to be turned away (nor a name, nor the camera).
-      if (code !== null && !MEETING_CODE_PATTERN.test(code)) return fail('not-found', '');
+      if (code !== null && !MEETING_CODE_PATTERN.test(code)) return fail('not-found');
       const token = session.tokenValid() && session.token;
       const since = teardowns;
       if (code && token) {
@@ -293,7 +294,7 @@ export function createMeeting(initialCode: string | null, deps: MeetingDeps): Me
         } catch (error) {
           if (error === TORN_DOWN) return;
           const reason = error instanceof ApiError && error.code;
-          if (reason === 'meeting-not-found') return fail('not-found', (error as ApiError).message);
+          if (reason === 'meeting-not-found') return fail('not-found');
           if (reason === 'unauthorized') session.signOut();
           // Otherwise joining will tell for sure.
         }
