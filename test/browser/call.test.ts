@@ -28,6 +28,8 @@ describe('a call, through the UI', () => {
 
   it('a guest starts a meeting and the invite link brings the other into the same meeting', async () => {
     code = await startMeetingAsGuest(alice.page, 'Alice');
+    // "Join now" is gone with the pre-join screen: the focus moves to the room's heading, not to nowhere.
+    expect(await alice.page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
     await alice.page.getByRole('button', { name: 'Copy invite link', exact: true }).click();
     const invite = await alice.page.evaluate(() => navigator.clipboard.readText());
     expect(invite).toBe(`${suite.stack.url}/m/${code}`);
@@ -148,6 +150,13 @@ describe('a call, through the UI', () => {
     await bob.page.keyboard.press('Enter');
     const aliceChat = alice.page.getByRole('complementary', { name: 'Chat' });
     await aliceChat.getByText('Hi Alice', { exact: true }).waitFor();
+    // Tab order: the controls come before the panel (back from the message box: the panel's close button,
+    // then the last control).
+    await alice.page.getByLabel('Message').focus();
+    await alice.page.keyboard.press('Shift+Tab');
+    await alice.page.keyboard.press('Shift+Tab');
+    expect(await alice.page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Participants');
+    await alice.page.getByLabel('Message').focus();
     // Closed, it gives the focus back to the button that opened it (not to the top of the page).
     await aliceChat.getByRole('button', { name: 'Close panel' }).click();
     await aliceChat.waitFor({ state: 'detached' });
@@ -194,6 +203,7 @@ describe('a call, through the UI', () => {
   it('"Leave" removes the tile on the other side', async () => {
     await bob.page.getByRole('button', { name: 'Leave', exact: true }).click();
     await bob.page.getByRole('heading', { name: 'You left the meeting' }).waitFor();
+    expect(await bob.page.evaluate(() => document.activeElement?.textContent)).toBe('You left the meeting');
     await poll(() => cameraTiles(alice.page).count()).toBe(1);
     await poll(async () => (await mediaCounters(alice.page)).length).toBe(0);
   });

@@ -1,8 +1,9 @@
 // Before the meeting: a link that cannot be a meeting, a guest who goes by another name this time, a
-// request that hangs, a meeting that cannot be reached yet, and going back while a join gets ready or a
-// meeting loads. Each through the UI, each in a browser context of its own.
+// request that hangs, a meeting that cannot be reached yet, going back while a join gets ready or a
+// meeting loads, and a full meeting. Each through the UI, each in a browser context of its own.
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { joinFromPreJoin, startMeetingAsGuest, tileOf, useStackAndBrowser } from './helpers.js';
+import { joinFromPreJoin, poll, startMeetingAsGuest, tileOf, useStackAndBrowser } from './helpers.js';
 
 /** Counts the page's requests for camera or microphone, and keeps the tracks they gave. */
 const COUNT_GET_USER_MEDIA = `(() => {
@@ -61,7 +62,9 @@ describe('before the meeting', () => {
     const join = page.getByRole('button', { name: 'Join now', exact: true });
     await join.click();
     await page.getByText("Can't reach Meshmeet. Check your connection, then try again.").waitFor({ timeout: 25_000 });
-    expect(await join.isEnabled()).toBe(true);
+    expect(await join.getAttribute('aria-disabled')).not.toBe('true');
+    // The keyboard focus stayed on the button all along, ready for another try.
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Join now');
     await context.close();
   }, 40_000);
 
@@ -120,4 +123,41 @@ describe('before the meeting', () => {
     expect(await page.evaluate(() => (window as any).__getUserMedia)).toBe(0);
     await context.close();
   }, 30_000);
+
+  it('turns someone away from a full meeting with a reason, and lets them in with "Try again" once there is room', async () => {
+    // Handlers read the cap per call, as on Lambda; this stack runs them in this process.
+    process.env.MAX_PARTICIPANTS = '2';
+    const [alice, bob, carol] = await Promise.all([suite.participant(), suite.participant(), suite.participant()]);
+    try {
+      const code = await startMeetingAsGuest(alice.page, 'Alice');
+      await joinFromPreJoin(await openMeeting(bob.page, code, 'Bob'));
+      await tileOf(alice.page, 'Bob').waitFor();
+
+      await openMeeting(carol.page, code, 'Carol');
+      await carol.page.getByRole('button', { name: 'Join now', exact: true }).click();
+      await carol.page.getByRole('heading', { name: "You can't join this meeting" }).waitFor();
+      await carol.page.getByText('This meeting is full (2 people). Try again later.').waitFor();
+      expect(await carol.page.evaluate(() => document.activeElement?.textContent)).toBe("You can't join this meeting");
+      // Turned away, she released her camera, and nobody in the meeting saw her.
+      expect(await carol.page.locator('video').count()).toBe(0);
+      expect(await tileOf(alice.page, 'Carol').count()).toBe(0);
+
+      await bob.page.getByRole('button', { name: 'Leave', exact: true }).click();
+      await poll(() => tileOf(alice.page, 'Bob').count()).toBe(0);
+      await carol.page.getByRole('button', { name: 'Try again', exact: true }).click();
+      await carol.page.getByRole('button', { name: 'Leave', exact: true }).waitFor();
+      await tileOf(alice.page, 'Carol').waitFor();
+      await tileOf(carol.page, 'Alice').waitFor();
+    } finally {
+      delete process.env.MAX_PARTICIPANTS;
+      await Promise.all([alice, bob, carol].map((p) => p.context.close()));
+    }
+  }, 60_000);
 });
+
+/** Opens a meeting's pre-join screen and gives the guest's name. */
+async function openMeeting(page: Page, code: string, name: string): Promise<Page> {
+  await page.goto(`/m/${code}`);
+  await page.getByLabel('Your name').fill(name);
+  return page;
+}
