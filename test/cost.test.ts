@@ -24,7 +24,7 @@ describe('DynamoDB requests per operation', () => {
     await local.hangUp(a.client, b.client);
   });
 
-  it('join: a conditional PutItem (the socket), a PutItem (the seat), a Query and a GetItem (the claim still ours); one more PutItem for an account', async () => {
+  it('join: a conditional PutItem (the socket), a PutItem (the seat), a Query and a conditional UpdateItem (admitted); one more PutItem for an account', async () => {
     const { code, a, b } = await local.meetingWithTwo();
     const guest = await local.guest('C');
     const account = await local.account('D');
@@ -38,7 +38,7 @@ describe('DynamoDB requests per operation', () => {
         await socket.next('joined');
         await local.stack.gateway.settle();
       });
-      expect(used).toEqual({ PutItem: 2, Query: 1, GetItem: 1, ...extra });
+      expect(used).toEqual({ PutItem: 2, Query: 1, UpdateItem: 1, ...extra });
       await local.hangUp(socket); // its $disconnect is not the next join's cost
     }
     await local.hangUp(a.client, b.client);

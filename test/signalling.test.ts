@@ -195,6 +195,34 @@ describe('join', () => {
     for (const c of [a.client, b.client, after.client]) c.close();
   });
 
+  it('lets nobody chat or signal while their join is being refused', async () => {
+    const max = process.env.MAX_PARTICIPANTS;
+    process.env.MAX_PARTICIPANTS = '2';
+    try {
+      const { code, a } = await meetingWithTwo();
+      const eve = await local.connect((await local.guest('Eve')).token);
+      // Eve's join has claimed her socket and written her seat; its read of the meeting (which will find it
+      // full) is held while she sends a chat and an offer.
+      const read = dynamoFault().holdNext('Query', () => true);
+      eve.send({ action: 'join', meeting: code });
+      await read.reached;
+      eve.send({ action: 'chat', text: 'let me in' });
+      eve.send({ action: 'signal', to: a.joined.self.id, data: { description: { type: 'offer', sdp: 'v=0' } } });
+      expect((await eve.next('error', (m) => m.action === 'chat')).code).toBe('not-in-meeting');
+      expect((await eve.next('error', (m) => m.action === 'signal')).code).toBe('not-in-meeting');
+      read.release();
+      expect((await eve.next('error', (m) => m.action === 'join')).code).toBe('meeting-full');
+      await a.client.nothing('chat', 100);
+      await a.client.nothing('signal', 100);
+      // Nor was her message kept for those who come later.
+      const { chat } = await services.store().readMeeting(code, 10);
+      expect(chat).toEqual([]);
+      eve.close();
+    } finally {
+      process.env.MAX_PARTICIPANTS = max ?? '';
+    }
+  });
+
   it('answers an unknown meeting with meeting-not-found and leaves no trace', async () => {
     const { token } = await local.guest('Lost');
     const client = await local.connect(token);
@@ -293,6 +321,14 @@ describe('signal', () => {
     await a.client.nothing('signal');
     a.client.close();
     b.client.close();
+  });
+
+  it('refuses a signal to oneself', async () => {
+    const { a } = await meetingWithTwo();
+    a.client.send({ action: 'signal', to: a.joined.self.id, data: { seq: 1 } });
+    expect(await a.client.next('error')).toMatchObject({ code: 'invalid-message', action: 'signal' });
+    await a.client.nothing('signal', 100);
+    a.client.close();
   });
 
   it('refuses a signal from a socket that has not joined', async () => {
@@ -483,12 +519,31 @@ describe('resume', () => {
     for (const c of [a.client, fresh, socket]) c.close();
   });
 
+  it('lets only the new socket speak for a resumed peer', async () => {
+    const { code, a, b } = await meetingWithTwo();
+    // A renewal: B joins on a new socket with its old id while the old socket is still open.
+    const fresh = await local.connect(b.token);
+    fresh.send({ action: 'join', meeting: code, resume: { peer: b.joined.self.id, key: b.joined.resumeKey } });
+    await fresh.next('joined');
+    await local.stack.gateway.settle();
+    b.client.send({ action: 'chat', text: 'from the old socket' });
+    b.client.send({ action: 'signal', to: a.joined.self.id, data: { seq: 1 } });
+    expect((await b.client.next('error', (m) => m.action === 'chat')).code).toBe('not-in-meeting');
+    expect((await b.client.next('error', (m) => m.action === 'signal')).code).toBe('not-in-meeting');
+    await a.client.nothing('chat', 100);
+    await a.client.nothing('signal', 100);
+    // The new socket does.
+    fresh.send({ action: 'signal', to: a.joined.self.id, data: { seq: 2 } });
+    expect(await a.client.next('signal')).toMatchObject({ from: b.joined.self.id, data: { seq: 2 } });
+    for (const c of [a.client, b.client, fresh]) c.close();
+  });
+
   it('does not put a resumed seat back over a departure the others were told of', async () => {
     const { code, a, b } = await meetingWithTwo();
     // B resumes on a new socket (the old one still open, as during a renewal). The join has moved the
-    // seat to the new socket; its check of the claim is held back while that socket closes.
+    // seat to the new socket; its admission (a conditional write on the claim) is held back while that socket closes.
     const { client: fresh, id } = await connectWithId(b.token);
-    const check = dynamoFault().holdNext('GetItem', (input) => input.Key?.pk === `CONN#${id}`);
+    const check = dynamoFault().holdNext('UpdateItem', (input) => input.Key?.pk === `CONN#${id}`);
     fresh.send({ action: 'join', meeting: code, resume: { peer: b.joined.self.id, key: b.joined.resumeKey } });
     await check.reached;
     fresh.socket.terminate();

@@ -7,6 +7,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  UpdateCommand,
   type BatchGetCommandOutput,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
@@ -208,6 +209,20 @@ export class DynamoStore implements AccountStore, MeetingStore, SignallingStore,
           Item: connectionItem(connection),
           ConditionExpression: 'peerId = :p',
           ExpressionAttributeValues: { ':p': peerId },
+        }),
+      ),
+    );
+  }
+
+  admitConnection(connectionId: string, peerId: string): Promise<boolean> {
+    return this.#conditional(() =>
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.connection(connectionId),
+          UpdateExpression: 'SET admitted = :t',
+          ConditionExpression: 'peerId = :p',
+          ExpressionAttributeValues: { ':p': peerId, ':t': true },
         }),
       ),
     );

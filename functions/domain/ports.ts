@@ -44,6 +44,11 @@ export interface ConnectionRecord {
   guest: boolean;
   meeting?: string;
   peerId?: string;
+  /**
+   * Set once the join that claimed `peerId` holds (the meeting exists and had room). Until then the claim
+   * only stops a second join on this socket: a refused joiner may not chat or signal while its join fails.
+   */
+  admitted?: boolean;
   expiresAt: number;
 }
 
@@ -119,6 +124,8 @@ export interface SignallingStore {
    * `$disconnect` or a later join may have changed it since. False when nothing was written.
    */
   releaseClaim(connection: ConnectionRecord, peerId: string): Promise<boolean>;
+  /** Marks the claim admitted, only if it still names `peerId` (no `leave` cleared it meanwhile). */
+  admitConnection(connectionId: string, peerId: string): Promise<boolean>;
   deleteConnection(connectionId: string): Promise<void>;
   addChat(chat: StoredChat): Promise<void>;
   listParticipants(meeting: string): Promise<Participant[]>;

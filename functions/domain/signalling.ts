@@ -30,6 +30,7 @@ const alreadyInMeeting = () =>
   new DomainError('already-in-meeting', 'This connection is already in a meeting. Leave it before joining another.');
 const leftWhileJoining = () =>
   new DomainError('not-in-meeting', 'You left the meeting before joining it finished. Join again to enter it.');
+const signalToSelf = () => new DomainError('invalid-message', 'A signal goes to another participant, not to yourself.');
 const signalTooLarge = (bytes: number) =>
   new DomainError(
     'too-large',
@@ -86,19 +87,16 @@ export class Signalling {
     let sent: SendResult;
     try {
       await this.store.addParticipant(participant);
-      const [snapshot, claim] = await Promise.all([
-        this.store.readMeeting(code, CHAT_HISTORY_SIZE),
-        // A `leave` or `$disconnect` that read the claim before the seat existed could not remove it: if the
-        // claim no longer names this seat, nothing would ever remove it.
-        this.store.getConnection(caller.connectionId),
-      ]);
-      if (claim?.peerId !== peerId) throw leftWhileJoining();
+      const snapshot = await this.store.readMeeting(code, CHAT_HISTORY_SIZE);
       if (!snapshot.meeting) throw meetingNotFound(msg.meeting);
       others = snapshot.participants.filter((p) => p.peerId !== peerId && this.#live(p));
       // A resume takes no new seat: it is never refused for a full meeting.
       if (!stillSeated && others.filter((p) => admittedBefore(p, participant)).length >= this.options.maxParticipants) {
         throw new DomainError('meeting-full', `This meeting is full (${this.options.maxParticipants} people). Try again later.`);
       }
+      // Only now may this socket chat and signal. Conditional: a `leave` or `$disconnect` that read the claim
+      // before the seat existed could not remove it; if the claim no longer names this seat, nothing would.
+      if (!(await this.store.admitConnection(caller.connectionId, peerId))) throw leftWhileJoining();
 
       // Only a join that holds goes into an account's history, written apart so that a refused join never
       // touches a line from an earlier visit. Best effort: the person is in the meeting either way.
@@ -126,6 +124,10 @@ export class Signalling {
       await this.#evict(participant);
       return;
     }
+    // The seat has moved: the tab's old socket (kept open a moment during a renewal) no longer speaks for it.
+    if (previousSeat && previousSeat.connectionId !== caller.connectionId) {
+      await this.store.releaseClaim(callerRecord(previousSeat, previousSeat.expiresAt), peerId);
+    }
     await this.#sendAll(others, { type: 'peer-joined', peer: peerInfo(participant) });
   }
 
@@ -137,7 +139,8 @@ export class Signalling {
     const { sender, target } = meeting
       ? await this.store.getSenderAndTarget(caller.connectionId, meeting, msg.to)
       : { sender: await this.store.getConnection(caller.connectionId), target: undefined };
-    if (!sender?.meeting || !sender.peerId || !this.#live(sender)) throw notInMeeting();
+    if (!seated(sender) || !this.#live(sender)) throw notInMeeting();
+    if (msg.to === sender.peerId) throw signalToSelf();
     if (!target || target.meeting !== sender.meeting || !this.#live(target)) throw peerNotFound();
     await this.#sendOrEvict(target, { type: 'signal', from: sender.peerId, data: msg.data });
   }
@@ -145,7 +148,7 @@ export class Signalling {
   /** Stores a chat message and delivers it to everyone in the meeting, the sender included. */
   async chat(caller: Caller, msg: ChatAction): Promise<void> {
     const connection = await this.store.getConnection(caller.connectionId);
-    if (!connection?.meeting || !connection.peerId || !this.#live(connection)) throw notInMeeting();
+    if (!seated(connection) || !this.#live(connection)) throw notInMeeting();
     const chat = {
       meeting: connection.meeting,
       id: newId('c_', 9),
@@ -249,6 +252,11 @@ export class Signalling {
     const removed = await this.store.removeParticipant(p.meeting, p.peerId, p.connectionId);
     if (removed) await this.#broadcast(p.meeting, { type: 'peer-left', id: p.peerId, reason: 'disconnected', joinedAt: removed.joinedAt });
   }
+}
+
+/** A connection whose join held: it may chat and signal as `peerId` in `meeting`. */
+function seated(c: ConnectionRecord | undefined): c is ConnectionRecord & { meeting: string; peerId: string } {
+  return Boolean(c?.meeting && c.peerId && c.admitted);
 }
 
 function callerRecord(caller: Caller, expiresAt: number): ConnectionRecord {
