@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { dynamoFault } from './support/dynamo-fault.js';
 import { useLocalStack } from './support/local-stack.js';
-import { expiredToken, foreignToken, ourSecret, signToken } from './support/tokens.js';
+import { expiredToken, foreignToken, ourSecret, signToken, tokenWithoutExpiry } from './support/tokens.js';
 
 const local = useLocalStack();
 
@@ -56,11 +56,30 @@ describe('accounts', () => {
     ['a short password', '/auth/register', { email: 'a@b.co', password: 'short', name: 'A' }, 'invalid-request'],
     ['an empty guest name', '/auth/guest', { name: '   ' }, 'invalid-request'],
     ['a body that is not an object', '/auth/guest', '[1,2]', 'invalid-request'],
+    ['a guest name of invisible characters', '/auth/guest', { name: '\u200b\u3164\u2800' }, 'invalid-request'],
+    ['a name that turns the text after it backwards', '/auth/guest', { name: '\u202eevil' }, 'invalid-request'],
+    ['a name with a control character', '/auth/register', { email: 'a@b.co', password: 'password1', name: 'Ann\u001b[31m' }, 'invalid-request'],
+    // bcrypt reads 72 bytes: 37 accented letters are 74, and whatever came after the 72nd would not count.
+    ['a password over 72 bytes', '/auth/register', { email: 'a@b.co', password: 'é'.repeat(37), name: 'A' }, 'invalid-request'],
+    ['a sign-in password over 72 bytes', '/auth/login', { email: 'a@b.co', password: 'x'.repeat(73) }, 'invalid-request'],
+    ['a meeting body that is a list', '/meetings', '[]', 'invalid-request'],
   ])('answers %s with 400 and a message', async (_what, path, body, code) => {
-    const res = await local.api('POST', path, body);
+    const token = path === '/meetings' ? (await local.guest('Host')).token : undefined;
+    const res = await local.api('POST', path, body, token);
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe(code);
-    expect(res.body.error.message.length).toBeGreaterThan(5);
+    // A sentence for a person: no schema jargon.
+    expect(res.body.error.message).toMatch(/^[A-Z"].{5,}\.$/);
+    expect(res.body.error.message).not.toMatch(/Invalid|Expected|received/);
+  });
+
+  it('keeps every character of a password: one that differs past the 36th accented letter does not sign in', async () => {
+    const email = `accents-${Date.now()}@example.com`;
+    const password = 'é'.repeat(36); // 72 bytes: the most that counts
+    expect((await local.api('POST', '/auth/register', { email, password, name: 'Zoë' })).status).toBe(201);
+    expect((await local.api('POST', '/auth/login', { email, password })).status).toBe(200);
+    // Before, 'é'×36 + anything signed in too: bcrypt never saw the rest.
+    expect((await local.api('POST', '/auth/login', { email, password: `${password}x` })).status).toBe(400);
   });
 
   it('stores nothing for a refused registration', async () => {
@@ -222,6 +241,11 @@ describe('meetings', () => {
       expect(res.status).toBe(401);
       expect(res.body.error.code).toBe('unauthorized');
     });
+  });
+
+  it('refuses a token of ours that lacks an expiry', async () => {
+    const res = await local.api('GET', '/meetings', undefined, await tokenWithoutExpiry());
+    expect(res.status).toBe(401);
   });
 
   it('refuses a token signed with another secret', async () => {

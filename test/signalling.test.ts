@@ -463,6 +463,10 @@ describe('bad input', () => {
     ['signal with data as a string', { action: 'signal', to: 'x', data: 'offer' }, 'invalid-message'],
     ['chat with empty text', { action: 'chat', text: '' }, 'invalid-message'],
     ['chat with an array', { action: 'chat', text: ['a'] }, 'invalid-message'],
+    ['chat of only blanks', { action: 'chat', text: ' \n\u200b ' }, 'invalid-message'],
+    ['signal with data as a list', { action: 'signal', to: 'x', data: ['offer'] }, 'invalid-message'],
+    ['signal with a state that is a list', { action: 'signal', to: 'x', data: { state: [1, 2] } }, 'invalid-message'],
+    ['an action nested thousands deep', `{"action":${'['.repeat(6000)}${']'.repeat(6000)}}`, 'unknown-action'],
   ])('answers %s with an error and keeps the socket open', async (_what, message, code) => {
     const { a, b } = await meetingWithTwo();
     a.client.send(message);
@@ -484,6 +488,15 @@ describe('bad input', () => {
     a.client.send({ action: 'signal', to: b.joined.self.id, data: { description: { type: 'offer', sdp: 'x'.repeat(MAX_FRAME_BYTES) } } });
     expect(await a.client.closed()).toBe(1009);
     await b.client.nothing('signal', 200);
+    b.client.close();
+  });
+
+  it('refuses a signal whose data is nested too deeply to write out again, and delivers nothing', async () => {
+    const { a, b } = await meetingWithTwo();
+    a.client.send(`{"action":"signal","to":"${b.joined.self.id}","data":{"state":{"x":${'['.repeat(6000)}${']'.repeat(6000)}}}}`);
+    expect((await a.client.next('error')).code).toBe('invalid-message');
+    await b.client.nothing('signal', 100);
+    a.client.close();
     b.client.close();
   });
 

@@ -15,4 +15,7 @@ export class DomainError extends Error {
 }
 
 export const meetingNotFound = (code: string) =>
-  new DomainError('meeting-not-found', `No meeting has the code "${code}". Check the code or the link you were sent.`);
+  new DomainError(
+    'meeting-not-found',
+    `No meeting has the code "${code.length > 40 ? `${code.slice(0, 40)}…` : code}". Check the code or the link you were sent.`,
+  );

@@ -133,7 +133,7 @@ export class Signalling {
 
   /** Relays SDP and ICE between two participants of the same meeting; one read, no write. */
   async relay(caller: Caller, msg: SignalAction): Promise<void> {
-    const bytes = jsonBytes(msg.data);
+    const bytes = signalBytes(msg.data);
     if (bytes > MAX_SIGNAL_DATA_BYTES) throw signalTooLarge(bytes);
     const meeting = meetingOfPeer(msg.to);
     const { sender, target } = meeting
@@ -281,6 +281,16 @@ function recentChat(chat: StoredChat[]): ChatMessage[] {
     kept.push(message);
   }
   return kept.reverse();
+}
+
+/** A signal's size on the wire; data nested too deeply to write out again (thousands of levels) is refused. */
+function signalBytes(data: unknown): number {
+  try {
+    return jsonBytes(data);
+  } catch (error) {
+    if (error instanceof RangeError) throw new DomainError('invalid-message', "This signal's data is nested too deeply to relay.");
+    throw error;
+  }
 }
 
 /** Bytes on the wire: lone surrogates are escaped to 6 bytes each, most other characters take 1 to 4. */

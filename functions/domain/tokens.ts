@@ -47,7 +47,8 @@ export class TokenService {
     const key = await this.#loadKey(false);
     if (!key) throw unauthorized(); // no secret yet: no token was ever issued
     try {
-      const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'] });
+      // Every token we issue has both; one without them was not made by this code (defence in depth).
+      const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], requiredClaims: ['exp', 'iat'] });
       if (typeof payload.sub !== 'string' || typeof payload.name !== 'string') throw unauthorized();
       return {
         userId: payload.sub,

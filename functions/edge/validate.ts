@@ -1,14 +1,30 @@
 // Turns valibot's verdict on untrusted input into a DomainError with a sentence a person can act on.
 import * as v from 'valibot';
 import { DomainError, type ErrorCode } from '../domain/errors.js';
+import { OBJECT_EXPECTED } from '../protocol/objects.js';
 
 export function validate<S extends v.GenericSchema>(schema: S, input: unknown, code: ErrorCode): v.InferOutput<S> {
   const result = v.safeParse(schema, input);
   if (result.success) return result.output;
-  const issue = result.issues[0];
-  const path = issue.path?.map((p) => String(p.key)).join('.');
-  const message = issue.message.endsWith('.') ? issue.message : `${issue.message}.`;
-  throw new DomainError(code, path ? `${path}: ${message}` : message);
+  throw new DomainError(code, describe(result.issues[0]));
+}
+
+/**
+ * Our schemas carry their own sentences ("Enter a name."); valibot's defaults ("Invalid type: Expected
+ * string but received 1") are for programs, so the field is named in plain words instead.
+ */
+function describe(issue: v.BaseIssue<unknown>): string {
+  const field = issue.path?.map((p) => String(p.key)).join('.');
+  const where = field ? `"${field}"` : 'The body';
+  if (issue.message === OBJECT_EXPECTED) return `${where} should be a JSON object.`;
+  if (!issue.message.startsWith('Invalid ')) return issue.message;
+  if (issue.received === 'undefined') return `${where} is missing.`;
+  return `${where} should be ${issue.expected ?? 'something else'}, not ${shorten(issue.received)}.`;
+}
+
+/** At most a few dozen characters of what someone sent, for error messages. */
+export function shorten(text: string, max = 40): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
 export function parseJson(body: string | undefined): unknown {

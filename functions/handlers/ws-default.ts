@@ -2,19 +2,22 @@
 import { ACTIONS } from '../protocol/index.js';
 import { DomainError } from '../domain/errors.js';
 import { signallingFor, type SocketEvent } from '../edge/socket.js';
-import { parseJson } from '../edge/validate.js';
+import { parseJson, shorten } from '../edge/validate.js';
 
 export const handler = async (event: SocketEvent) => {
   let error: DomainError;
   try {
     const message = parseJson(event.body) as { action?: unknown } | null;
     const action = typeof message === 'object' && message !== null ? message.action : undefined;
-    error = new DomainError(
-      'unknown-action',
-      `${action === undefined ? 'The message has no "action".' : `Unknown action ${JSON.stringify(action)}.`} Known actions: ${ACTIONS.join(', ')}.`,
-    );
+    const what =
+      action === undefined
+        ? 'The message has no "action".'
+        : typeof action === 'string'
+          ? `Unknown action "${shorten(action)}".`
+          : 'The "action" should be text.';
+    error = new DomainError('unknown-action', `${what} Known actions: ${ACTIONS.join(', ')}.`);
   } catch (e) {
-    error = e as DomainError;
+    error = e instanceof DomainError ? e : new DomainError('bad-json', 'The message is not valid JSON.');
   }
   await signallingFor(event).reject(event.requestContext.connectionId, error);
   return { statusCode: 200 };

@@ -8,20 +8,35 @@ import {
   MAX_TITLE_LENGTH,
   MIN_PASSWORD_LENGTH,
 } from './limits.js';
+import { body } from './objects.js';
+import { shownText, utf8Bytes } from './text.js';
 
-const name = v.pipe(v.string(), v.trim(), v.minLength(1, 'Enter a name.'), v.maxLength(MAX_NAME_LENGTH, `A name has at most ${MAX_NAME_LENGTH} characters.`));
-const email = v.pipe(v.string(), v.trim(), v.maxLength(MAX_EMAIL_LENGTH), v.email('Enter a valid email address.'));
+const name = v.pipe(
+  v.string(),
+  v.trim(),
+  v.minLength(1, 'Enter a name.'),
+  v.maxLength(MAX_NAME_LENGTH, `A name has at most ${MAX_NAME_LENGTH} characters.`),
+  ...shownText('A name'),
+);
+const email = v.pipe(v.string(), v.trim(), v.maxLength(MAX_EMAIL_LENGTH, 'That email address is too long.'), v.email('Enter a valid email address.'));
+// bcrypt reads only the first 72 bytes: anything a user typed past them would be silently ignored.
+const passwordFits = v.check(
+  (password: string) => utf8Bytes(password) <= MAX_PASSWORD_LENGTH,
+  `A password has at most ${MAX_PASSWORD_LENGTH} characters (fewer with accented letters or emoji, which take more room).`,
+);
 const password = v.pipe(
   v.string(),
   v.minLength(MIN_PASSWORD_LENGTH, `A password has at least ${MIN_PASSWORD_LENGTH} characters.`),
-  v.maxLength(MAX_PASSWORD_LENGTH, `A password has at most ${MAX_PASSWORD_LENGTH} characters.`),
+  passwordFits,
 );
 
-export const RegisterRequest = v.object({ email, password, name });
-export const LoginRequest = v.object({ email, password: v.pipe(v.string(), v.minLength(1, 'Enter your password.')) });
-export const GuestRequest = v.object({ name });
-export const CreateMeetingRequest = v.object({
-  title: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(MAX_TITLE_LENGTH, `A title has at most ${MAX_TITLE_LENGTH} characters.`))),
+export const RegisterRequest = body({ email, password, name });
+export const LoginRequest = body({ email, password: v.pipe(v.string(), v.minLength(1, 'Enter your password.'), passwordFits) });
+export const GuestRequest = body({ name });
+export const CreateMeetingRequest = body({
+  title: v.optional(
+    v.pipe(v.string(), v.trim(), v.maxLength(MAX_TITLE_LENGTH, `A title has at most ${MAX_TITLE_LENGTH} characters.`), ...shownText('A title')),
+  ),
 });
 export type RegisterRequest = v.InferOutput<typeof RegisterRequest>;
 export type LoginRequest = v.InferOutput<typeof LoginRequest>;

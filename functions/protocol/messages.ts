@@ -1,8 +1,12 @@
 // The WebSocket protocol: every message on the wire, as tagged unions. The handlers validate what clients
 // send; the web client imports the types (and limits), so both sides agree by construction.
 // Client -> server messages carry `action` (API Gateway routes on it); server -> client carry `type`.
+// A top-level array never reaches an action's schema (it has no `action` to route on); nested objects are
+// checked with ./objects.js, which refuses arrays.
 import * as v from 'valibot';
 import { MAX_CHAT_LENGTH, MAX_NAME_LENGTH, MAX_TITLE_LENGTH } from './limits.js';
+import { anyObject, body, loose } from './objects.js';
+import { hasVisibleText } from './text.js';
 
 const id = v.pipe(v.string(), v.minLength(1), v.maxLength(200));
 
@@ -12,7 +16,7 @@ export const JoinAction = v.object({
   action: v.literal('join'),
   meeting: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
   /** Reclaims the peer id of an earlier connection of this tab after a reconnect (see docs/protocol.md). */
-  resume: v.optional(v.object({ peer: id, key: id })),
+  resume: v.optional(body({ peer: id, key: id })),
 });
 /**
  * What peers put in `signal.data`. The server checks it here before relaying, so a peer can hand another
@@ -20,14 +24,14 @@ export const JoinAction = v.object({
  * gzipped) to check its own server's messages. Loose (but for candidates, a standard shape): fields a
  * newer client adds pass through untouched. Candidates travel in batches to cut the number of (billed) messages.
  */
-export const SignalPayload = v.looseObject({
+export const SignalPayload = loose({
   description: v.optional(
-    v.looseObject({ type: v.picklist(['offer', 'answer', 'pranswer', 'rollback']), sdp: v.optional(v.string()) }),
+    loose({ type: v.picklist(['offer', 'answer', 'pranswer', 'rollback']), sdp: v.optional(v.string()) }),
   ),
   candidates: v.optional(
     // Exactly RTCIceCandidateInit's fields (a standard shape; unknown ones are dropped).
     v.array(
-      v.object({
+      body({
         candidate: v.optional(v.string()),
         sdpMid: v.optional(v.nullable(v.string())),
         sdpMLineIndex: v.optional(v.nullable(v.number())),
@@ -44,7 +48,7 @@ export const SignalPayload = v.looseObject({
    * The sender's media state, `{rev, audio, video, screen}` (screen: the id of the MediaStream the share
    * is sent in, or null). Read leniently by the receiver so newer clients may add fields.
    */
-  state: v.optional(v.record(v.string(), v.unknown())),
+  state: v.optional(anyObject()),
 });
 export type SignalPayload = v.InferOutput<typeof SignalPayload>;
 
@@ -55,7 +59,12 @@ export const SignalAction = v.object({
 });
 export const ChatAction = v.object({
   action: v.literal('chat'),
-  text: v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_CHAT_LENGTH)),
+  text: v.pipe(
+    v.string(),
+    v.maxLength(MAX_CHAT_LENGTH, `A message has at most ${MAX_CHAT_LENGTH} characters.`),
+    // Sent and stored as typed (newlines and all), but never blank.
+    v.check(hasVisibleText, 'A message needs some text.'),
+  ),
 });
 export const LeaveAction = v.object({ action: v.literal('leave') });
 export const PingAction = v.object({ action: v.literal('ping') });

@@ -27,3 +27,12 @@ export const ourSecret = async (): Promise<string> => (await services.store().ge
 export async function expiredToken(): Promise<string> {
   return signToken(await ourSecret(), -60);
 }
+
+/** Signed with the deployment's own secret, but with no expiry at all (every token we issue has one). */
+export async function tokenWithoutExpiry(): Promise<string> {
+  return new SignJWT({ name: 'Eve', guest: false })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject('u_victim')
+    .setIssuedAt()
+    .sign(new TextEncoder().encode(await ourSecret()));
+}

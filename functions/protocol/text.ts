@@ -1,0 +1,24 @@
+// Checks for the short texts people type and others see (names, meeting titles, chat). A name made of
+// invisible characters shows as a blank in everyone's participant list, and a text-direction override
+// makes the text after it read backwards; neither is something a person means to type.
+import * as v from 'valibot';
+
+/** Control characters (NUL, ESC, newlines...) and the bidirectional embeddings, overrides and isolates. */
+const CONTROL = /[\p{Cc}\u202a-\u202e\u2066-\u2069]/u;
+/** Characters that show as blank space though Unicode files some of them under letters or symbols. */
+const BLANK = /[\s\u115f\u1160\u3164\uffa0\u2800\u200b-\u200f\u2060-\u2064\ufeff]/gu;
+const VISIBLE = /[\p{L}\p{N}\p{P}\p{S}]/u;
+
+export const hasVisibleText = (text: string): boolean => VISIBLE.test(text.replace(BLANK, ''));
+export const hasControlCharacters = (text: string): boolean => CONTROL.test(text);
+
+/** A one-line text others will see: no control characters, and something visible in it (when not empty). */
+export function shownText(what: string) {
+  return [
+    v.check((text: string) => !hasControlCharacters(text), `${what} cannot contain control characters or text-direction marks.`),
+    v.check((text: string) => text === '' || hasVisibleText(text), `${what} needs letters, digits or symbols others can see.`),
+  ] as const;
+}
+
+/** UTF-8 bytes, as bcrypt counts a password. */
+export const utf8Bytes = (text: string): number => new TextEncoder().encode(text).length;
