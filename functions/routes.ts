@@ -80,7 +80,7 @@ export const handlerAccess: Readonly<Record<string, HandlerAccess>> = {
   'ws-connect': { table: [], postsToConnections: false },
   'ws-disconnect': { table: relay, postsToConnections: true },
   'ws-default': { table: [], postsToConnections: true },
-  'ws-join': { table: [...relay, 'PutItem'], postsToConnections: true },
+  'ws-join': { table: [...relay, 'PutItem', 'UpdateItem'], postsToConnections: true },
   'ws-signal': { table: [...relay, 'BatchGetItem'], postsToConnections: true },
   'ws-chat': { table: [...relay, 'PutItem'], postsToConnections: true },
   'ws-leave': { table: [...relay, 'PutItem'], postsToConnections: true },

@@ -98,9 +98,12 @@ describe('meetings', () => {
     expect(created.body.meeting).toMatchObject({ title: 'Weekly sync', hostName: 'Host' });
     expect(created.body.meeting.code).toMatch(/^[a-z]{3}-[a-z]{4}-[a-z]{3}$/);
 
-    const found = await local.api('GET', `/meetings/${created.body.meeting.code.toUpperCase()}`, undefined, token);
+    // Anyone with the code may look it up, with no token (a pre-join screen before a name is given); the
+    // host's account id is not shown.
+    const found = await local.api('GET', `/meetings/${created.body.meeting.code.toUpperCase()}`);
     expect(found.status).toBe(200);
-    expect(found.body.meeting.title).toBe('Weekly sync');
+    expect(found.body.meeting).toEqual({ code: created.body.meeting.code, title: 'Weekly sync', hostName: 'Host', createdAt: expect.any(Number) });
+    expect(created.body.meeting.hostId).toBeUndefined();
     for (const bad of ['abc-defg-hij', 'not%20a%20code', '%E0%A4%A']) {
       const missing = await local.api('GET', `/meetings/${bad}`, undefined, token);
       expect(missing.status).toBe(404);

@@ -1,5 +1,5 @@
 // Meetings as the HTTP API sees them: create one, look one up by code, list a user's history.
-import type { Meeting, MeetingHistoryEntry } from '../protocol/index.js';
+import type { Meeting, MeetingHistoryEntry, MeetingInfo } from '../protocol/index.js';
 import { MEETING_CODE_PATTERN } from '../protocol/index.js';
 import { DomainError, meetingNotFound } from './errors.js';
 import { newMeetingCode } from './ids.js';
@@ -7,6 +7,9 @@ import type { Clock, MeetingStore } from './ports.js';
 import type { TokenClaims } from './tokens.js';
 
 const HISTORY_LIMIT = 50;
+
+/** What the API shows of a meeting: everything but the host's account id. */
+export const meetingInfo = ({ hostId: _hostId, ...info }: Meeting): MeetingInfo => info;
 
 export class Meetings {
   constructor(

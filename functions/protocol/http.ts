@@ -61,8 +61,10 @@ export interface Meeting {
   hostName: string;
   createdAt: number;
 }
+/** A meeting as anyone with its code may see it (the host's account id stays on the server). */
+export type MeetingInfo = Omit<Meeting, 'hostId'>;
 export interface MeetingResponse {
-  meeting: Meeting;
+  meeting: MeetingInfo;
 }
 /** One line of a signed-in user's history: a meeting they created or joined. */
 export interface MeetingHistoryEntry {

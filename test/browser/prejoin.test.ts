@@ -1,4 +1,4 @@
-// Before the meeting: a link that cannot be a meeting, a guest who goes by another name this time, a
+// Before the meeting: a link that cannot be a meeting or names none, a guest who goes by another name this time, a
 // request that hangs, a meeting that cannot be reached yet, going back while a join gets ready or a
 // meeting loads, and a full meeting. Each through the UI, each in a browser context of its own.
 import type { Page } from 'playwright-core';
@@ -23,10 +23,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('before the meeting', () => {
   const suite = useStackAndBrowser();
 
-  it('turns away a link with no meeting code in it at once, without asking for the camera', async () => {
+  it.each([
+    ['a link with no meeting code in it', '/m/not-a-meeting'],
+    // Someone who has never used Meshmeet in this browser (no name given yet, so no token).
+    ['a link to a meeting that does not exist, opened by a newcomer', '/m/zzz-zzzz-zzz'],
+  ])('turns away %s at once, without asking for the camera', async (_what, path) => {
     const { context, page } = await suite.participant();
     await context.addInitScript(COUNT_GET_USER_MEDIA);
-    await page.goto('/m/not-a-meeting');
+    await page.goto(path);
     await page.getByRole('heading', { name: 'Check your meeting code' }).waitFor();
     expect(await page.getByText('There is no meeting with this code.').count()).toBe(1);
     expect(await page.getByRole('button', { name: 'Join now', exact: true }).count()).toBe(0);

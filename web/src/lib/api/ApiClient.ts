@@ -6,7 +6,7 @@ import type {
   IceServer,
   IceServersResponse,
   MeetingHistoryEntry,
-  Meeting,
+  MeetingInfo,
   MeetingResponse,
   MeetingsResponse,
 } from '$protocol';
@@ -37,7 +37,7 @@ export class ApiClient {
     return this.#request('POST', '/auth/refresh', token);
   }
 
-  async createMeeting(token: string, title?: string): Promise<Meeting> {
+  async createMeeting(token: string, title?: string): Promise<MeetingInfo> {
     const body = title ? { title } : {};
     return (await this.#request<MeetingResponse>('POST', '/meetings', token, body)).meeting;
   }
@@ -46,8 +46,8 @@ export class ApiClient {
     return (await this.#request<MeetingsResponse>('GET', '/meetings', token)).meetings;
   }
 
-  async getMeeting(token: string, code: string): Promise<Meeting> {
-    return (await this.#request<MeetingResponse>('GET', `/meetings/${encodeURIComponent(code)}`, token)).meeting;
+  async getMeeting(code: string): Promise<MeetingInfo> {
+    return (await this.#request<MeetingResponse>('GET', `/meetings/${encodeURIComponent(code)}`, null)).meeting;
   }
 
   async iceServers(token: string): Promise<IceServer[]> {

@@ -16,11 +16,11 @@ export type HeldSession = AuthResponse & { receivedAt?: number };
 export const received = (session: AuthResponse): HeldSession => ({ ...session, receivedAt: Date.now() });
 const NAME_KEY = 'meshmeet.name';
 
+/** The sign-in this browser holds, expired or not (the caller says so to the user, or drops it). */
 export function loadSession(): HeldSession | null {
   for (const store of stores()) {
     const session = parse(store.getItem(SESSION_KEY));
-    if (session && !isExpired(session)) return session;
-    if (session) store.removeItem(SESSION_KEY);
+    if (session) return session;
   }
   return null;
 }

@@ -91,7 +91,6 @@ export function createMeeting(initialCode: string | null, deps: MeetingDeps): Me
   const announced = new Set<string>();
   let iceServers: Promise<IceServer[]> | null = null;
   let speakerTimer: ReturnType<typeof setInterval> | undefined;
-  let tokenTimer: ReturnType<typeof setTimeout> | undefined;
   /** Counts teardowns: a load or join still waiting when the meeting was left or its screen went stops there. */
   let teardowns = 0;
   /**
@@ -138,11 +137,6 @@ export function createMeeting(initialCode: string | null, deps: MeetingDeps): Me
       announced.add(id);
       if (phase === 'in-room') toasts.show(`${info.name} joined`);
     };
-    // Every (re)connect of the socket presents the session's token: keep it from expiring mid-meeting.
-    const keepTokenFresh = async (): Promise<void> => {
-      const wait = await session.keepFresh();
-      if (room === current) tokenTimer = setTimeout(keepTokenFresh, wait);
-    };
     current.on('status', (next) => (status = next));
     current.on('joined', (joined) => {
       self = joined.self;
@@ -150,7 +144,6 @@ export function createMeeting(initialCode: string | null, deps: MeetingDeps): Me
       if (phase !== 'joining') return;
       phase = 'in-room';
       speakerTimer = setInterval(sampleSpeakers, SPEAKER_SAMPLE_MS, new ActiveSpeakerDetector());
-      void keepTokenFresh();
       addEventListener('pagehide', onPageHide);
     });
     current.on('participant-joined', (participant) => {
@@ -215,7 +208,6 @@ export function createMeeting(initialCode: string | null, deps: MeetingDeps): Me
     devices.onlost = null;
     removeEventListener('pagehide', onPageHide);
     clearInterval(speakerTimer);
-    clearTimeout(tokenTimer);
     screen?.stop();
     screen = null;
     room?.leave();
@@ -286,16 +278,15 @@ export function createMeeting(initialCode: string | null, deps: MeetingDeps): Me
       // A link whose code cannot be one needs no server to be turned away (nor a name, nor the camera).
       if (code !== null && !MEETING_CODE_PATTERN.test(code)) return fail('not-found');
       const token = session.tokenValid() && session.token;
+      if (token) prefetchIceServers(token);
       const since = teardowns;
-      if (code && token) {
+      if (code) {
         try {
-          title = (await stillHere(since, app.api.getMeeting(token, code))).title;
-          prefetchIceServers(token);
+          // Needs no token: someone who has not given a name yet hears of a wrong link before the camera starts.
+          title = (await stillHere(since, app.api.getMeeting(code))).title;
         } catch (error) {
           if (error === TORN_DOWN) return;
-          const reason = error instanceof ApiError && error.code;
-          if (reason === 'meeting-not-found') return fail('not-found');
-          if (reason === 'unauthorized') session.signOut();
+          if (error instanceof ApiError && error.code === 'meeting-not-found') return fail('not-found');
           // Otherwise joining will tell for sure.
         }
       }

@@ -28,26 +28,50 @@ export interface SessionState {
   ensureToken(name?: string): Promise<string>;
   tokenValid(): boolean;
   /**
-   * Refreshes a valid token that is near expiry (never mints a new identity: a meeting keeps its user).
-   * Resolves to the delay after which to check again.
+   * While the app is open: keeps the token fresh (on a timer, and when the tab is shown again), so that a
+   * sign-in lasts as long as its tab is used, in a meeting or not. Returns the function that stops it.
    */
-  keepFresh(): Promise<number>;
+  stayFresh(): () => void;
   signOut(): void;
 }
 
-export function createSession(app: AppServices): SessionState {
+const LAPSED = 'Your sign-in has expired. Sign in again, or give your name to join as a guest.';
+
+/** `onLapse` tells the user that their account's sign-in ran out (it is then signed out). */
+export function createSession(app: AppServices, onLapse: (message: string) => void): SessionState {
   let session = $state.raw<HeldSession | null>(loadSession());
   let name = $state.raw(session?.user.name ?? rememberedName());
+  /** Set by stayFresh(): looks at the token now (a new one may need its first refresh sooner than planned). */
+  let recheck: (() => void) | undefined;
+
+  /**
+   * Drops a sign-in whose token has run out (a tab left open for a day, a laptop asleep overnight). An
+   * account's is said out loud: otherwise "New meeting" would quietly make its user a guest. A guest's
+   * identity was only a name for a meeting: it just goes.
+   */
+  function dropIfExpired(): boolean {
+    const held = session;
+    if (!held || !isExpired(held)) return false;
+    clearSession();
+    session = null;
+    if (!held.user.guest) onLapse(LAPSED);
+    return true;
+  }
+  dropIfExpired();
 
   function set(answer: AuthResponse): string {
     const next = received(answer);
     saveSession(next);
     session = next;
     name = next.user.name;
+    recheck?.();
     return next.token;
   }
 
-  /** See SessionState.keepFresh. */
+  /**
+   * Refreshes a valid token that is near expiry (never mints a new identity: a meeting keeps its user).
+   * Resolves to the delay after which to check again.
+   */
   async function keepFresh(): Promise<number> {
     const held = session;
     const left = held ? timeLeft(held) : Infinity;
@@ -98,6 +122,11 @@ export function createSession(app: AppServices): SessionState {
 
     async ensureToken(guestName = name) {
       const held = session;
+      if (held && !held.user.guest && isExpired(held)) {
+        clearSession();
+        session = null;
+        throw new ApiError('unauthorized', LAPSED, 401);
+      }
       const wanted = guestName.trim();
       // A guest who typed another name goes by it: names are in the token, so that takes a new guest identity.
       if (held && !isExpired(held) && (!held.user.guest || !wanted || wanted === held.user.name)) {
@@ -112,7 +141,35 @@ export function createSession(app: AppServices): SessionState {
 
     tokenValid: () => !!session && !isExpired(session),
 
-    keepFresh,
+    stayFresh() {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      let checking = false;
+      let again = false;
+      const check = async (): Promise<void> => {
+        // One at a time; a call meanwhile (a new token, the tab shown) runs once this one is done.
+        if (checking) return void (again = true);
+        clearTimeout(timer);
+        if (dropIfExpired()) return; // until set() brings a new token
+        checking = true;
+        const wait = await keepFresh();
+        checking = false;
+        if (again) {
+          again = false;
+          return check();
+        }
+        timer = setTimeout(check, wait);
+      };
+      recheck = () => void check();
+      // A tab that was hidden (or a computer that slept) may come back with its token run out or near it.
+      const onShow = (): void => void (document.visibilityState === 'visible' && check());
+      document.addEventListener('visibilitychange', onShow);
+      void check();
+      return () => {
+        recheck = undefined;
+        clearTimeout(timer);
+        document.removeEventListener('visibilitychange', onShow);
+      };
+    },
 
     signOut() {
       clearSession();
