@@ -1,0 +1,49 @@
+// The pages around a meeting, through the UI: signing in when a password manager filled the form, what the
+// keyboard focus does on arrival and on signing out, the sign-in page for someone already signed in, and
+// an address that is no page.
+import { describe, expect, it } from 'vitest';
+import { registerAccount, signIn, useStackAndBrowser } from './helpers.js';
+
+const focused = (page: import('playwright-core').Page) =>
+  page.evaluate(() => document.activeElement?.getAttribute('name') ?? document.activeElement?.textContent?.trim());
+
+describe('home and sign-in', () => {
+  const suite = useStackAndBrowser();
+
+  it('signs in with fields a password manager filled without typing, focus starting in Email', async () => {
+    const account = await registerAccount(suite.stack, 'Hana');
+    const { context, page } = await suite.participant();
+    await page.goto('/signin');
+    await page.getByLabel('Email').waitFor();
+    expect(await focused(page)).toBe('email');
+    // Values set directly, as some password managers do: no input event.
+    await page.evaluate(({ email, password }) => {
+      (document.querySelector('input[name=email]') as HTMLInputElement).value = email;
+      (document.querySelector('input[name=password]') as HTMLInputElement).value = password;
+    }, account);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
+    await context.close();
+  });
+
+  it('sends someone already signed in on from the sign-in page, and gives the focus to "Sign in" on signing out', async () => {
+    const account = await registerAccount(suite.stack, 'Ivo');
+    const { context, page } = await suite.participant();
+    await signIn(page, account);
+    await page.goto('/signin');
+    await page.waitForURL((url) => url.pathname === '/');
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await page.getByRole('link', { name: 'Sign in', exact: true }).waitFor();
+    expect(await focused(page)).toBe('Sign in');
+    await context.close();
+  });
+
+  it('answers an address that is no page with a way home', async () => {
+    const { context, page } = await suite.participant();
+    await page.goto('/no/such/page');
+    await page.getByRole('heading', { name: 'Page not found' }).waitFor();
+    await page.getByRole('link', { name: 'Return to home screen' }).click();
+    await page.getByRole('button', { name: 'New meeting', exact: true }).waitFor();
+    await context.close();
+  });
+});
