@@ -67,8 +67,9 @@ export function readConfig(context: ContextSource, env: NodeJS.ProcessEnv = proc
   const raw = (key: (typeof CONFIG_KEYS)[number]) => context.tryGetContext(key);
 
   const stackName = text(raw('stackName'), 'stackName') ?? 'Meshmeet';
-  if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(stackName)) {
-    fail('stackName', stackName, 'use letters, digits and hyphens, starting with a letter');
+  // At most 40: CloudFront names built from it (with the region, which synth cannot see) allow 64 characters.
+  if (!/^[A-Za-z][A-Za-z0-9-]{0,39}$/.test(stackName)) {
+    fail('stackName', stackName, 'use at most 40 letters, digits and hyphens, starting with a letter');
   }
 
   const stunUrls = raw('stunUrls') === undefined ? DEFAULT_STUN_URLS : list(raw('stunUrls'), 'stunUrls');

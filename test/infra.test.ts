@@ -312,7 +312,10 @@ describe('site', () => {
   });
 
   it('serves it through CloudFront with Origin Access Control and the SPA fallback', () => {
-    const [oacId] = only(plain.template, 'AWS::CloudFront::OriginAccessControl');
+    const [oacId, oac] = only(plain.template, 'AWS::CloudFront::OriginAccessControl');
+    // Named per region: CloudFront names are global to the account, so a region-less name would stop the
+    // same stack name from being deployed to a second region.
+    expect(oac.Properties.OriginAccessControlConfig.Name).toEqual({ 'Fn::Join': ['', [expect.any(String), { Ref: 'AWS::Region' }, '-site']] });
     const [, distribution] = only(plain.template, 'AWS::CloudFront::Distribution');
     const config = distribution.Properties.DistributionConfig;
     expect(config.Origins).toHaveLength(1);
@@ -459,6 +462,7 @@ describe('configuration', () => {
     [{ tokenTtlSeconds: 'a day' }, /whole number/],
     [{ retainData: 'yes' }, /true or false/],
     [{ stackName: 'my stack' }, /letters, digits and hyphens/],
+    [{ stackName: 'M'.repeat(41) }, /at most 40/],
   ])('rejects %o with a clear message', (values, message) => {
     expect(() => readConfig(context(values), {})).toThrow(ConfigError);
     expect(() => readConfig(context(values), {})).toThrow(message);

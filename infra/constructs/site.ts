@@ -1,7 +1,7 @@
 // Where the web client lives: a private S3 bucket that only CloudFront can read (Origin Access Control),
 // served over HTTPS with the security headers, and with every unknown path answered by the SPA fallback
 // page so that meeting links such as /m/abc-defg-hij open the app.
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -51,7 +51,13 @@ export class Site extends Construct {
       defaultRootObject: 'index.html',
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       defaultBehavior: {
-        origin: S3BucketOrigin.withOriginAccessControl(this.bucket),
+        origin: S3BucketOrigin.withOriginAccessControl(this.bucket, {
+          // CloudFront names are global to the account, and CDK's default OAC name has no region in it: the
+          // same stack name deployed to a second region would fail to create it.
+          originAccessControl: new cloudfront.S3OriginAccessControl(this, 'OriginAccess', {
+            originAccessControlName: `${Stack.of(this).stackName}-${Aws.REGION}-site`,
+          }),
+        }),
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
         // Honours the Cache-Control that SiteContent sets per file.
