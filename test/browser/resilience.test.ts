@@ -35,6 +35,8 @@ describe('resilience', () => {
   const bobSockets: WebSocketRoute[] = [];
   /** While true, Bob's page cannot open a signalling socket. */
   let bobOffline = false;
+  /** How many of Bob's next `signal` messages API Gateway loses to throttling (answering with its error frame). */
+  let bobSignalsThrottled = 0;
 
   beforeAll(async () => {
     [stack, browser] = await Promise.all([startStack({ invokeDelayMs: 150 }), launchBrowser()]);
@@ -47,7 +49,15 @@ describe('resilience', () => {
         if (bobOffline) return ws.close({ code: 1006, reason: 'offline' });
         bobSockets.push(ws);
         const server = ws.connectToServer();
-        ws.onMessage((message) => void (deafSockets.has(ws) || server.send(message)));
+        ws.onMessage((message) => {
+          if (deafSockets.has(ws)) return;
+          // What API Gateway does with a message whose Lambda invocation is throttled: its own error frame.
+          if (bobSignalsThrottled > 0 && String(message).includes('"action":"signal"')) {
+            bobSignalsThrottled--;
+            return ws.send(JSON.stringify({ message: 'Internal server error', connectionId: 'throttled', requestId: 'throttled' }));
+          }
+          server.send(message);
+        });
         server.onMessage((message) => void (deafSockets.has(ws) || ws.send(message)));
       });
     }));
@@ -181,6 +191,17 @@ describe('resilience', () => {
     expect(await cameraTiles(alice.page).count()).toBe(2);
     await Promise.all([expectMediaFlowing(alice.page, 1), expectMediaFlowing(bob.page, 1)]);
   }, 60_000);
+
+  it('sends again what API Gateway lost to throttling: a mute reaches the other side', async () => {
+    const bobOnAlice = tileOf(alice.page, 'Bob');
+    await poll(() => bobOnAlice.getAttribute('data-audio')).toBe('on');
+    bobSignalsThrottled = 1; // the state message that says "muted"
+    await bob.page.getByRole('button', { name: 'Mute', exact: true }).click();
+    await poll(() => bobOnAlice.getAttribute('data-audio')).toBe('off');
+    expect(bobSignalsThrottled).toBe(0);
+    await bob.page.getByRole('button', { name: 'Unmute', exact: true }).click();
+    await poll(() => bobOnAlice.getAttribute('data-audio')).toBe('on');
+  });
 
   it('starts a link over with a new connection when it never gathers an ICE candidate', async () => {
     // Dave's first RTCPeerConnection has a dead ICE agent: it gathers no candidate and takes none, as

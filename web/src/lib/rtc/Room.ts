@@ -55,6 +55,7 @@ export interface Room {
  * for them to resume. A page that closed is noticed sooner: its media path goes down within seconds.
  */
 export const AWAY_GRACE_MS = 60_000;
+const LOST_RESYNC_GAP_MS = 3000;
 
 export function createRoom(signal: SignalClient, iceServers: RTCIceServer[]): Room {
   const events = createEmitter<RoomEvents>();
@@ -190,6 +191,15 @@ export function createRoom(signal: SignalClient, iceServers: RTCIceServer[]): Ro
     events.emit('chat-history', chat);
   });
   signal.on('peer-joined', (info) => onPeerJoined(info));
+  // A message of ours was lost on the way (a throttled invocation, most likely): an offer or our media state
+  // may be among them, and nothing else would send them again. At most every few seconds, so that a burst
+  // of throttling is not answered with a burst of messages.
+  let lastResync = 0;
+  signal.on('lost', () => {
+    if (Date.now() - lastResync < LOST_RESYNC_GAP_MS) return;
+    lastResync = Date.now();
+    for (const link of links()) link.resync();
+  });
   signal.on('peer-left', ({ id, reason, joinedAt }) => {
     // The departure of an older seat, overtaken by the peer-joined of the one they came back with: stale.
     if (joinedAt !== undefined && joinedAt < (participants.get(id)?.info?.joinedAt ?? -Infinity)) return;

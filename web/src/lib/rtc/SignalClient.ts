@@ -41,6 +41,11 @@ export interface SignalEvents {
   error: ErrorMessage;
   /** The session cannot go on; no more reconnects. */
   failed: SignalFailure;
+  /**
+   * API Gateway answered one of our messages with its own error frame (`{message: "Internal server error"}`):
+   * the handler was throttled or failed, and that message is lost. Which one, the frame does not say.
+   */
+  lost: string;
 }
 
 export interface SignalClientOptions {
@@ -145,8 +150,10 @@ export function createSignalClient(options: SignalClientOptions): SignalClient {
     } catch {
       return;
     }
+    const untyped = json as { type?: unknown; message?: unknown } | null;
+    if (untyped && untyped.type === undefined && typeof untyped.message === 'string') return events.emit('lost', untyped.message);
     // A newer server may send types this client does not know yet: ignore them.
-    if (!SERVER_TYPES.has((json as { type?: unknown } | null)?.type)) return;
+    if (!SERVER_TYPES.has(untyped?.type)) return;
     const message = json as ServerMessage;
     switch (message.type) {
       case 'joined':
