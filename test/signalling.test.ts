@@ -358,6 +358,9 @@ describe('chat', () => {
     const late = await local.joined(code, 'Late');
     expect(late.joined.chat.map((m) => m.text)).toEqual([text, 'second']);
     expect(late.joined.chat[0]).toEqual(toA);
+    // Kept for a month, then DynamoDB's TTL removes it.
+    const [stored] = (await services.store().readMeeting(code, 10)).chat;
+    expect(stored!.expiresAt).toBe(Math.floor(toA.at / 1000) + 30 * 24 * 3600);
     for (const c of [a, b, late]) c.client.close();
   });
 

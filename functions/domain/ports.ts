@@ -59,6 +59,8 @@ export interface StoredChat {
   name: string;
   text: string;
   at: number;
+  /** DynamoDB's TTL removes the message after CHAT_LIFETIME_DAYS (epoch seconds). */
+  expiresAt?: number;
 }
 
 /** A line of a signed-in user's meeting history; whether they host is read off the meeting. */

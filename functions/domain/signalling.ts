@@ -21,6 +21,12 @@ export interface SignallingOptions {
   maxParticipants: number;
 }
 
+/**
+ * A meeting's chat is handed to whoever joins it later, as long as it is kept: a month, so that a recurring
+ * meeting's link still shows recent messages while a table never grows without end.
+ */
+const CHAT_LIFETIME_S = 30 * 24 * 3600;
+
 /** API Gateway cuts a socket after 2 h; past that (plus slack) a record whose $disconnect never came is stale. */
 const RECORD_LIFETIME_S = MAX_CONNECTION_MS / 1000 + 300;
 
@@ -157,7 +163,7 @@ export class Signalling {
       text: msg.text,
       at: this.clock.now(),
     };
-    await this.store.addChat(chat);
+    await this.store.addChat({ ...chat, expiresAt: Math.floor(chat.at / 1000) + CHAT_LIFETIME_S });
     const participants = await this.#participants(connection.meeting);
     if (!participants.some((p) => p.connectionId === caller.connectionId)) {
       await this.sender.send(caller.connectionId, toChatMessage(chat));

@@ -1,12 +1,14 @@
-// The built client runs under the strict Content-Security-Policy the cloud deployment sends (no inline
-// scripts, no inline styles): home, pre-join and the room work, and nothing but SvelteKit's route
-// announcer's inline style (hidden by our stylesheet instead) is refused.
+// The built client runs under Content-Security-Policy: the one the cloud stack sends (built by the very
+// function the CDK app uses), and a stricter one with no inline styles either. Home, pre-join and the room
+// work, and nothing but SvelteKit's route announcer's inline style (hidden by our stylesheet instead) is
+// refused.
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contentSecurityPolicy } from '../../infra/constructs/security-headers.js';
 import type { LocalStack } from '../../local/stack.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, joinFromPreJoin, newParticipant, startStack } from './helpers.js';
 
-const CSP =
+const STRICT =
   "default-src 'self'; script-src 'self' 'report-sample'; style-src 'self' 'report-sample'; img-src 'self' data:; media-src 'self' blob:; " +
   "connect-src 'self' ws: wss:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'";
 // SvelteKit's announcer <div style="position: absolute; left: 0; top: 0; ..."> (see web/src/app.css);
@@ -33,12 +35,16 @@ describe('under a strict Content-Security-Policy', () => {
     await stack?.close();
   });
 
-  it('starts a meeting (a guest naming themselves on the pre-join screen) with no inline script or style', async () => {
+  it.each([
+    // connect-src 'self' only: locally the API and the socket are on the page's own origin.
+    ['the policy the cloud stack sends', contentSecurityPolicy([])],
+    ['a strict policy, no inline style either', STRICT],
+  ])('starts a meeting (a guest naming themselves on the pre-join screen) under %s', async (_what, policy) => {
     const { context, page } = await newParticipant(browser, stack.url);
     await context.route('**/*', async (route) => {
       const response = await route.fetch();
       if (!(response.headers()['content-type'] ?? '').includes('text/html')) return route.fulfill({ response });
-      return route.fulfill({ response, headers: { ...response.headers(), 'content-security-policy': CSP } });
+      return route.fulfill({ response, headers: { ...response.headers(), 'content-security-policy': policy } });
     });
     const violations: string[] = [];
     await page.exposeFunction('reportViolation', (v: string) => violations.push(v));
@@ -61,5 +67,6 @@ describe('under a strict Content-Security-Policy', () => {
     expect(violations.filter((v) => !v.startsWith(ANNOUNCER))).toEqual([]);
     // The announcer, refused its inline style, stays hidden all the same.
     expect(await page.locator('#svelte-announcer').evaluate((e) => e.getBoundingClientRect().width <= 1)).toBe(true);
+    await context.close();
   });
 });
