@@ -1,6 +1,6 @@
 // The pages around a meeting, through the UI: signing in when a password manager filled the form, what the
-// keyboard focus does on arrival and on signing out, the sign-in page for someone already signed in, and
-// an address that is no page.
+// keyboard focus does on arrival and on signing out, the sign-in page for someone already signed in,
+// signing out in one tab of several, and an address that is no page.
 import { describe, expect, it } from 'vitest';
 import { registerAccount, signIn, useStackAndBrowser } from './helpers.js';
 
@@ -35,6 +35,28 @@ describe('home and sign-in', () => {
     await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await page.getByRole('link', { name: 'Sign in', exact: true }).waitFor();
     expect(await focused(page)).toBe('Sign in');
+    await context.close();
+  });
+
+  it('signs out every tab when one signs out; a tab in a meeting stays in it, and follows once it leaves', async () => {
+    const account = await registerAccount(suite.stack, 'Jun');
+    const { context, page: home } = await suite.participant();
+    await signIn(home, account);
+    const [other, meeting] = [await context.newPage(), await context.newPage()];
+    await other.goto('/');
+    await meeting.goto('/');
+    await meeting.getByRole('button', { name: 'New meeting', exact: true }).click();
+    await meeting.getByRole('button', { name: 'Join now', exact: true }).click();
+    await meeting.getByRole('button', { name: 'Leave', exact: true }).waitFor();
+
+    await other.getByRole('button', { name: 'Sign out', exact: true }).click();
+    // The home tab follows at once: no history, no account, on a shared computer.
+    await home.getByRole('link', { name: 'Sign in', exact: true }).waitFor();
+    expect(await home.getByRole('heading', { name: 'Your meetings' }).count()).toBe(0);
+    // The meeting goes on with the sign-in it joined with, and lets go of it on leaving.
+    await meeting.getByRole('button', { name: 'Leave', exact: true }).click();
+    await meeting.getByRole('link', { name: 'Return to home screen' }).click();
+    await meeting.getByRole('link', { name: 'Sign in', exact: true }).waitFor();
     await context.close();
   });
 

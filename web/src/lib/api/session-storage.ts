@@ -41,6 +41,11 @@ export function replaceSession(held: HeldSession, fresh: HeldSession): void {
   if (safe(() => parse(store.getItem(SESSION_KEY))?.token) === held.token) saveSession(fresh);
 }
 
+/** Calls `changed` when another tab of this site signs in or out (an account's sign-in is shared by all). */
+export function watchOtherTabs(changed: () => void): void {
+  addEventListener('storage', (event) => event.key === SESSION_KEY && changed());
+}
+
 export function clearSession(): void {
   for (const store of stores()) store.removeItem(SESSION_KEY);
 }

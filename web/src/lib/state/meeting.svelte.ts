@@ -93,6 +93,8 @@ export function createMeeting(initialCode: string | null, deps: MeetingDeps): Me
   let speakerTimer: ReturnType<typeof setInterval> | undefined;
   /** Counts teardowns: a load or join still waiting when the meeting was left or its screen went stops there. */
   let teardowns = 0;
+  /** Lets go of the sign-in the meeting joined with (see SessionState.hold). */
+  let releaseSession = (): void => {};
   /**
    * Awaits `work` for a step that began at teardown count `since`; throws TORN_DOWN if one happened meanwhile,
    * whether the work succeeded or failed (a failure after the screen went must not be acted on either).
@@ -205,6 +207,7 @@ export function createMeeting(initialCode: string | null, deps: MeetingDeps): Me
 
   function teardown(): void {
     teardowns++;
+    releaseSession();
     devices.onlost = null;
     removeEventListener('pagehide', onPageHide);
     clearInterval(speakerTimer);
@@ -311,6 +314,7 @@ export function createMeeting(initialCode: string | null, deps: MeetingDeps): Me
         const servers = await stillHere(since, iceServers ?? prefetchIceServers(token));
         await stillHere(since, devices.start()); // the pre-join screen started it; this waits for the tracks
         connect(code, token, servers);
+        releaseSession = session.hold();
       } catch (error) {
         if (error === TORN_DOWN) return;
         phase = 'prejoin';

@@ -3,7 +3,18 @@ import { getContext, setContext } from 'svelte';
 import type { AuthResponse, User } from '$protocol';
 import { ApiError } from '$lib/api/ApiError.js';
 import type { AppServices } from './app.svelte.js';
-import { clearSession, isExpired, loadSession, received, rememberedName, replaceSession, saveSession, timeLeft, type HeldSession } from '$lib/api/session-storage.js';
+import {
+  clearSession,
+  isExpired,
+  loadSession,
+  received,
+  rememberedName,
+  replaceSession,
+  saveSession,
+  timeLeft,
+  watchOtherTabs,
+  type HeldSession,
+} from '$lib/api/session-storage.js';
 
 /**
  * A token with less than this left is refreshed: more than a socket's 2-hour life, so whenever the meeting's
@@ -33,6 +44,11 @@ export interface SessionState {
    */
   stayFresh(): () => void;
   signOut(): void;
+  /**
+   * A meeting keeps the sign-in it joined with, even if another tab signs out or in meanwhile (its token
+   * stays in memory); that change is taken on when the returned function is called.
+   */
+  hold(): () => void;
 }
 
 const LAPSED = 'Your sign-in has expired. Sign in again, or give your name to join as a guest.';
@@ -58,6 +74,18 @@ export function createSession(app: AppServices, onLapse: (message: string) => vo
     return true;
   }
   dropIfExpired();
+
+  let holds = 0;
+  let changedElsewhere = false;
+  /** Another tab signed out (or in): this one follows, as in Meet; unless a meeting here still holds on. */
+  function followOtherTabs(): void {
+    if (holds > 0) return void (changedElsewhere = true);
+    changedElsewhere = false;
+    session = loadSession();
+    if (session) name = session.user.name;
+    dropIfExpired();
+  }
+  watchOtherTabs(followOtherTabs);
 
   function set(answer: AuthResponse): string {
     const next = received(answer);
@@ -168,6 +196,16 @@ export function createSession(app: AppServices, onLapse: (message: string) => vo
         recheck = undefined;
         clearTimeout(timer);
         document.removeEventListener('visibilitychange', onShow);
+      };
+    },
+
+    hold() {
+      holds++;
+      let held = true;
+      return () => {
+        if (!held) return;
+        held = false;
+        if (--holds === 0 && changedElsewhere) followOtherTabs();
       };
     },
 
