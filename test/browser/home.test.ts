@@ -60,6 +60,15 @@ describe('home and sign-in', () => {
     await context.close();
   });
 
+  it('takes an invite link pasted without its https://', async () => {
+    const { context, page } = await suite.participant();
+    await page.goto('/');
+    await page.getByLabel('Meeting code').fill(`${new URL(suite.stack.url).host}/m/ZZZ-ZZZZ-ZZZ?hl=en`);
+    await page.getByRole('button', { name: 'Join', exact: true }).click();
+    await page.waitForURL('**/m/zzz-zzzz-zzz');
+    await context.close();
+  });
+
   it('answers an address that is no page with a way home', async () => {
     const { context, page } = await suite.participant();
     await page.goto('/no/such/page');

@@ -8,7 +8,8 @@ export function parseMeetingInput(input: string): string | null {
     const url = new URL(text);
     text = url.pathname.split('/').filter(Boolean).at(-1) ?? '';
   } catch {
-    // Not a link: take it as a code.
+    // Not a full link: a code, or a link pasted without its https:// ("meet.example.org/m/abc-defg-hij").
+    text = text.split(/[?#]/)[0]!.split('/').filter(Boolean).at(-1) ?? '';
   }
   const letters = text.toLowerCase().replace(/[^a-z]/g, '');
   if (letters.length !== 10) return MEETING_CODE_PATTERN.test(text.toLowerCase()) ? text.toLowerCase() : null;
