@@ -69,6 +69,14 @@ describe('home and sign-in', () => {
     await context.close();
   });
 
+  it('fits a 320 px wide phone, signed in, with no sideways scrolling', async () => {
+    const account = await registerAccount(suite.stack, 'Kim');
+    const { context, page } = await suite.participant({ width: 320, height: 640 });
+    await signIn(page, account);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(320);
+    await context.close();
+  });
+
   it('answers an address that is no page with a way home', async () => {
     const { context, page } = await suite.participant();
     await page.goto('/no/such/page');
