@@ -45,8 +45,9 @@ export interface ConnectionRecord {
   meeting?: string;
   peerId?: string;
   /**
-   * Set once the join that claimed `peerId` holds (the meeting exists and had room). Until then the claim
-   * only stops a second join on this socket: a refused joiner may not chat or signal while its join fails.
+   * False from the moment a join claims the socket until the join holds (the meeting exists and had room),
+   * then true. Until then the claim only stops a second join on this socket: a refused joiner may not chat
+   * or signal while its join fails.
    */
   admitted?: boolean;
   expiresAt: number;

@@ -68,7 +68,8 @@ export class Signalling {
     const resumed = await this.#resumablePeer(caller, code, msg.resume);
     const peerId = resumed ?? newPeerId(code);
     const expiresAt = Math.floor(now / 1000) + RECORD_LIFETIME_S;
-    const seated: ConnectionRecord = { ...callerRecord(caller, expiresAt), meeting: code, peerId };
+    // Not admitted until the join holds (records from before `admitted` existed have none, and count as admitted).
+    const seated: ConnectionRecord = { ...callerRecord(caller, expiresAt), meeting: code, peerId, admitted: false };
     if (!(await this.store.claimConnection(seated, Math.floor(now / 1000)))) throw alreadyInMeeting();
 
     // A resumed seat is moved from the tab's old socket; should this join fail, it goes back there.
@@ -129,10 +130,6 @@ export class Signalling {
     if (sent === 'gone') {
       await this.#evict(participant);
       return;
-    }
-    // The seat has moved: the tab's old socket (kept open a moment during a renewal) no longer speaks for it.
-    if (previousSeat && previousSeat.connectionId !== caller.connectionId) {
-      await this.store.releaseClaim(callerRecord(previousSeat, previousSeat.expiresAt), peerId);
     }
     await this.#sendAll(others, { type: 'peer-joined', peer: peerInfo(participant) });
   }
@@ -260,9 +257,12 @@ export class Signalling {
   }
 }
 
-/** A connection whose join held: it may chat and signal as `peerId` in `meeting`. */
+/**
+ * A connection whose join held: it may chat and signal as `peerId` in `meeting`. A claim without the flag
+ * was written before it existed (sockets open across a deploy): their joins held.
+ */
 function seated(c: ConnectionRecord | undefined): c is ConnectionRecord & { meeting: string; peerId: string } {
-  return Boolean(c?.meeting && c.peerId && c.admitted);
+  return Boolean(c?.meeting && c.peerId && c.admitted !== false);
 }
 
 function callerRecord(caller: Caller, expiresAt: number): ConnectionRecord {
