@@ -70,5 +70,14 @@ describe('sign-ins and the clock', () => {
     await pia.page.getByText('Your sign-in has expired. Sign in again, or give your name to join as a guest.').waitFor();
     await pia.page.getByRole('link', { name: 'Sign in', exact: true }).waitFor();
     expect(await pia.page.evaluate(() => localStorage.getItem('meshmeet.session'))).toBeNull();
+    // "New meeting" stops once more to say so, where she is looking; pressed again, she goes on as a guest.
+    const guests: string[] = [];
+    pia.page.on('request', (request) => void (request.url().endsWith('/auth/guest') && guests.push(request.url())));
+    await pia.page.getByRole('button', { name: 'New meeting', exact: true }).click();
+    await pia.page.getByRole('alert').getByText('Your sign-in has expired. Sign in again to keep your meeting history').waitFor();
+    expect(guests).toEqual([]);
+    await pia.page.getByRole('button', { name: 'New meeting', exact: true }).click();
+    await pia.page.waitForURL(/\/m\/[a-z]{3}-[a-z]{4}-[a-z]{3}$/);
+    expect(guests).toHaveLength(1);
   }, 60_000);
 });

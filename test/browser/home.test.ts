@@ -10,10 +10,11 @@ const focused = (page: import('playwright-core').Page) =>
 describe('home and sign-in', () => {
   const suite = useStackAndBrowser();
 
-  it('signs in with fields a password manager filled without typing, focus starting in Email', async () => {
+  it('signs in with fields a password manager filled without typing, focus starting in Email, and stays on this site', async () => {
     const account = await registerAccount(suite.stack, 'Hana');
     const { context, page } = await suite.participant();
-    await page.goto('/signin');
+    // A crafted "next" that a browser reads as another site ('/<tab>/evil.example' is '//evil.example').
+    await page.goto('/signin?next=%2F%09%2Fevil.example');
     await page.getByLabel('Email').waitFor();
     expect(await focused(page)).toBe('email');
     // Values set directly, as some password managers do: no input event.
@@ -23,6 +24,7 @@ describe('home and sign-in', () => {
     }, account);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
+    await page.waitForURL((url) => url.origin === new URL(suite.stack.url).origin && url.pathname === '/');
     await context.close();
   });
 

@@ -46,6 +46,12 @@ export function watchOtherTabs(changed: () => void): void {
   addEventListener('storage', (event) => event.key === SESSION_KEY && changed());
 }
 
+/** Forgets `held` where it is stored, unless another tab has stored a newer sign-in there meanwhile. */
+export function forgetSession(held: HeldSession): void {
+  const store = held.user.guest ? sessionStorage : localStorage;
+  if (safe(() => parse(store.getItem(SESSION_KEY))?.token) === held.token) safe(() => store.removeItem(SESSION_KEY));
+}
+
 export function clearSession(): void {
   for (const store of stores()) store.removeItem(SESSION_KEY);
 }

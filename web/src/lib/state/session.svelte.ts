@@ -5,6 +5,7 @@ import { ApiError } from '$lib/api/ApiError.js';
 import type { AppServices } from './app.svelte.js';
 import {
   clearSession,
+  forgetSession,
   isExpired,
   loadSession,
   received,
@@ -52,6 +53,7 @@ export interface SessionState {
 }
 
 const LAPSED = 'Your sign-in has expired. Sign in again, or give your name to join as a guest.';
+const LAPSED_ON_ACTION = 'Your sign-in has expired. Sign in again to keep your meeting history, or press again to go on as a guest.';
 
 /** `onLapse` tells the user that their account's sign-in ran out (it is then signed out). */
 export function createSession(app: AppServices, onLapse: (message: string) => void): SessionState {
@@ -59,18 +61,26 @@ export function createSession(app: AppServices, onLapse: (message: string) => vo
   let name = $state.raw(session?.user.name ?? rememberedName());
   /** Set by stayFresh(): looks at the token now (a new one may need its first refresh sooner than planned). */
   let recheck: (() => void) | undefined;
+  /**
+   * An account's sign-in ran out and its user has not acted since. The next step that would make them a
+   * guest stops once to say so, where they are looking (the notice alone is easy to miss).
+   */
+  let lapsed = false;
 
   /**
    * Drops a sign-in whose token has run out (a tab left open for a day, a laptop asleep overnight). An
    * account's is said out loud: otherwise "New meeting" would quietly make its user a guest. A guest's
    * identity was only a name for a meeting: it just goes.
    */
-  function dropIfExpired(): boolean {
+  function dropIfExpired(notice = true): boolean {
     const held = session;
     if (!held || !isExpired(held)) return false;
-    clearSession();
+    forgetSession(held);
     session = null;
-    if (!held.user.guest) onLapse(LAPSED);
+    if (!held.user.guest) {
+      lapsed = true;
+      if (notice) onLapse(LAPSED);
+    }
     return true;
   }
   dropIfExpired();
@@ -83,7 +93,7 @@ export function createSession(app: AppServices, onLapse: (message: string) => vo
     changedElsewhere = false;
     session = loadSession();
     if (session) name = session.user.name;
-    dropIfExpired();
+    if (!dropIfExpired()) recheck?.();
   }
   watchOtherTabs(followOtherTabs);
 
@@ -92,6 +102,7 @@ export function createSession(app: AppServices, onLapse: (message: string) => vo
     saveSession(next);
     session = next;
     name = next.user.name;
+    lapsed = false;
     recheck?.();
     return next.token;
   }
@@ -112,7 +123,9 @@ export function createSession(app: AppServices, onLapse: (message: string) => vo
           session = fresh;
         }
         return Math.max(CHECK_EVERY_MS, timeLeft(fresh) - REFRESH_WITHIN_MS);
-      } catch {
+      } catch (error) {
+        // Refused for good (a sign-in older than a week): the token works until it runs out, then goes.
+        if (error instanceof ApiError && error.status === 401) return Math.max(CHECK_EVERY_MS, timeLeft(held));
         // Offline for a moment: the token still works; try again soon.
         return CHECK_EVERY_MS;
       }
@@ -149,12 +162,12 @@ export function createSession(app: AppServices, onLapse: (message: string) => vo
     },
 
     async ensureToken(guestName = name) {
-      const held = session;
-      if (held && !held.user.guest && isExpired(held)) {
-        clearSession();
-        session = null;
-        throw new ApiError('unauthorized', LAPSED, 401);
+      dropIfExpired(false); // (what follows says it where the user is looking)
+      if (lapsed) {
+        lapsed = false;
+        throw new ApiError('unauthorized', LAPSED_ON_ACTION, 401);
       }
+      const held = session;
       const wanted = guestName.trim();
       // A guest who typed another name goes by it: names are in the token, so that takes a new guest identity.
       if (held && !isExpired(held) && (!held.user.guest || !wanted || wanted === held.user.name)) {
