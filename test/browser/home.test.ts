@@ -2,7 +2,7 @@
 // keyboard focus does on arrival and on signing out, the sign-in page for someone already signed in,
 // signing out in one tab of several, and an address that is no page.
 import { describe, expect, it } from 'vitest';
-import { registerAccount, signIn, useStackAndBrowser } from './helpers.js';
+import { registerAccount, signIn, startMeetingAsGuest, useStackAndBrowser } from './helpers.js';
 
 const focused = (page: import('playwright-core').Page) =>
   page.evaluate(() => document.activeElement?.getAttribute('name') ?? document.activeElement?.textContent?.trim());
@@ -77,6 +77,21 @@ describe('home and sign-in', () => {
     await signIn(page, account);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(320);
     await context.close();
+  });
+
+  it('lets someone who followed a meeting link sign in from the pre-join screen and come back to it', async () => {
+    const account = await registerAccount(suite.stack, 'Lea');
+    const host = await suite.participant();
+    const code = await startMeetingAsGuest(host.page, 'Host');
+    const { context, page } = await suite.participant();
+    await page.goto(`/m/${code}`);
+    await page.getByRole('link', { name: 'Sign in', exact: true }).click();
+    await page.getByLabel('Email').fill(account.email);
+    await page.getByLabel('Password').fill(account.password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.waitForURL(`**/m/${code}`);
+    await page.getByText('Joining as Lea').waitFor();
+    await Promise.all([context.close(), host.context.close()]);
   });
 
   it('answers an address that is no page with a way home', async () => {
