@@ -43,8 +43,10 @@ export default defineConfig({
   plugins: [sveltekit()],
   build: {
     rolldownOptions: {
+      // The timing report is for bundler work; on every `npm start` it is noise.
+      checks: { bundlerTimings: false },
       output: {
-        codeSplitting: { groups: [{ name: sharedChunk }] },
+        codeSplitting: { groups: [{ name: sharedChunk, debugName: 'shared' }] },
       },
     },
   },

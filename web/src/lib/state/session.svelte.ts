@@ -57,8 +57,9 @@ const LAPSED_ON_ACTION = 'Your sign-in has expired. Sign in again to keep your m
 
 /** `onLapse` tells the user that their account's sign-in ran out (it is then signed out). */
 export function createSession(app: AppServices, onLapse: (message: string) => void): SessionState {
-  let session = $state.raw<HeldSession | null>(loadSession());
-  let name = $state.raw(session?.user.name ?? rememberedName());
+  const stored = loadSession();
+  let session = $state.raw<HeldSession | null>(stored);
+  let name = $state.raw(stored?.user.name ?? rememberedName());
   /** Set by stayFresh(): looks at the token now (a new one may need its first refresh sooner than planned). */
   let recheck: (() => void) | undefined;
   /**
