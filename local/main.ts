@@ -1,6 +1,7 @@
 // `npm start`: the local stack on PORT (default 8787). Flags: --in-memory (no data folder),
 // --data <dir> (default .data/dynalite). Ctrl+C stops it.
 import './quiet-sdk-warning.js'; // first: the SDK warns while its modules load
+import { LocalStackError } from './errors.js';
 import { startLocalStack } from './stack.js';
 
 const args = process.argv.slice(2);
@@ -17,6 +18,10 @@ const stack = await startLocalStack({
   dataDir: args.includes('--in-memory') ? null : dataFlag >= 0 ? (args[dataFlag + 1] ?? '.data/dynalite') : undefined,
   ...(process.env.BCRYPT_COST ? { bcryptCost: Number(process.env.BCRYPT_COST) } : {}),
   ...(process.env.STUN_URLS ? { iceServers: [{ urls: process.env.STUN_URLS.split(',') }] } : {}),
+}).catch((error: unknown) => {
+  if (!(error instanceof LocalStackError)) throw error;
+  console.error(error.message);
+  process.exit(1);
 });
 console.log(`Meshmeet is running at ${stack.url}`);
 

@@ -7,6 +7,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import type { IceServer } from '../functions/protocol/index.js';
+import { LocalStackError } from './errors.js';
 import { startDynamo } from './dynamo.js';
 import { handleHttpApi } from './http-api.js';
 import { StaticSite } from './static-site.js';
@@ -77,10 +78,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     gateway.upgrade(req, socket, head, `127.0.0.1:${address.port}`).catch(() => socket.destroy());
   });
 
-  await new Promise<void>((ok) => server.listen(options.port ?? 8787, options.host ?? '127.0.0.1', ok));
+  const host = options.host ?? '127.0.0.1';
+  try {
+    await new Promise<void>((ok, fail) => {
+      server.once('error', fail);
+      server.listen(options.port ?? 8787, host, ok);
+    });
+  } catch (error) {
+    await dynamo.close();
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    throw new LocalStackError(`Port ${options.port} on ${host} is in use (another Meshmeet?). Stop that, or pick another: PORT=9000 npm start`);
+  }
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    url: `http://${host}:${port}`,
     gateway,
     async close() {
       await gateway.close();
