@@ -139,9 +139,13 @@ describe('a call, through the UI', () => {
     await alice.page.getByLabel('Message').fill('Hello <b>Bob</b>');
     await alice.page.getByRole('button', { name: 'Send', exact: true }).click();
 
-    // Bob's panel is closed: a badge counts the message.
+    // Bob's panel is closed: a badge counts the message, and a notice shows it.
     await poll(() => bob.page.getByRole('button', { name: 'Chat', exact: true }).textContent()).toContain('1');
+    const notice = bob.page.locator('.toast', { hasText: 'Alice: Hello <b>Bob</b>' });
+    expect(await notice.count()).toBe(1);
     await bob.page.getByRole('button', { name: 'Chat', exact: true }).click();
+    // Opened, the panel shows the message; its notice goes rather than cover the panel's top.
+    await notice.waitFor({ state: 'detached', timeout: 1000 });
     const bobChat = bob.page.getByRole('complementary', { name: 'Chat' });
     await poll(() => bobChat.getByText('Hello <b>Bob</b>', { exact: true }).count()).toBe(1);
     expect(await bobChat.locator('b').count()).toBe(0); // text, never HTML

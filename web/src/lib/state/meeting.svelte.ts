@@ -93,6 +93,8 @@ export function createMeeting(initialCode: string | null, deps: MeetingDeps): Me
   let speakerTimer: ReturnType<typeof setInterval> | undefined;
   /** Counts teardowns: a load or join still waiting when the meeting was left or its screen went stops there. */
   let teardowns = 0;
+  /** Notices of chat messages that came while the chat panel was closed. */
+  const chatNotices: number[] = [];
   /** Lets go of the sign-in the meeting joined with (see SessionState.hold). */
   let releaseSession = (): void => {};
   /**
@@ -169,7 +171,7 @@ export function createMeeting(initialCode: string | null, deps: MeetingDeps): Me
       chat = [...current.chat];
       if (from === self?.id || panel === 'chat') return;
       unread++;
-      toasts.show(`${name}: ${text.length > 80 ? text.slice(0, 80) + '…' : text}`);
+      chatNotices.push(toasts.show(`${name}: ${text.length > 80 ? text.slice(0, 80) + '…' : text}`));
     });
     // A signal to someone who just left is expected during churn; anything else is worth a word.
     current.on('error', (error) => error.code !== 'peer-not-found' && toast(error));
@@ -357,7 +359,10 @@ export function createMeeting(initialCode: string | null, deps: MeetingDeps): Me
 
     togglePanel(which) {
       panel = panel === which ? null : which;
-      if (panel === 'chat') unread = 0;
+      if (panel !== 'chat') return;
+      unread = 0;
+      // The messages are in the panel now; their notices would only cover its top.
+      for (const id of chatNotices.splice(0)) toasts.dismiss(id);
     },
 
     closePanel() {

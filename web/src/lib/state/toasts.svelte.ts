@@ -18,10 +18,12 @@ export class ToastsState {
     return this.#items;
   }
 
-  show(message: string, kind: ToastKind = 'info', durationMs = kind === 'error' ? 7000 : 4000): void {
+  /** Returns the notice's id, to dismiss it early. */
+  show(message: string, kind: ToastKind = 'info', durationMs = kind === 'error' ? 7000 : 4000): number {
     const id = this.#nextId++;
     this.#items = [...this.#items, { id, kind, message }].slice(-MAX_VISIBLE);
     setTimeout(() => this.dismiss(id), durationMs);
+    return id;
   }
 
   error(message: string): void {
