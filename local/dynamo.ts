@@ -60,7 +60,8 @@ async function claimDataDir(dataDir: string): Promise<void> {
   const owner = Number(await readFile(ownerFile, 'utf8').catch(() => ''));
   if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && running(owner)) {
     throw new LocalStackError(
-      `Another Meshmeet (process ${owner}) is using ${dataDir}. Stop it, or start this one with --data <another folder> or --in-memory.`,
+      `Another Meshmeet (process ${owner}) is using ${dataDir}. Stop it, or start this one with --data <another folder> or --in-memory. ` +
+        `(If no Meshmeet is running, process ${owner} is something else: delete ${ownerFile}.)`,
     );
   }
   await writeFile(ownerFile, String(process.pid));

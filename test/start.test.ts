@@ -69,7 +69,7 @@ describe('npm start', () => {
       const port = new URL(await runningAt(first)).port;
       const sameData = await failure(start(['--data', data]));
       expect(sameData.code).toBe(1);
-      expect(sameData.stderr.trim()).toMatch(/^Another Meshmeet \(process \d+\) is using .*--in-memory\.$/);
+      expect(sameData.stderr.trim()).toMatch(/^Another Meshmeet \(process \d+\) is using .*--in-memory\. \(If no Meshmeet is running, .*meshmeet\.pid\.\)$/);
       const samePort = await failure(start(['--in-memory'], port));
       expect(samePort.code).toBe(1);
       expect(samePort.stderr.trim()).toBe(`Port ${port} on 127.0.0.1 is in use (another Meshmeet?). Stop that, or pick another: PORT=9000 npm start`);
