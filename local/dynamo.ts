@@ -43,7 +43,7 @@ export async function startDynamo(dataDir: string | null, tableName: string): Pr
     endpoint,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      if (dataDir) await rm(join(dataDir, OWNER_FILE), { force: true });
+      if (dataDir) await releaseDataDir(dataDir);
     },
   };
 }
@@ -57,14 +57,33 @@ const OWNER_FILE = 'meshmeet.pid';
 async function claimDataDir(dataDir: string): Promise<void> {
   await mkdir(dataDir, { recursive: true });
   const ownerFile = join(dataDir, OWNER_FILE);
-  const owner = Number(await readFile(ownerFile, 'utf8').catch(() => ''));
-  if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && running(owner)) {
-    throw new LocalStackError(
-      `Another Meshmeet (process ${owner}) is using ${dataDir}. Stop it, or start this one with --data <another folder> or --in-memory. ` +
-        `(If no Meshmeet is running, process ${owner} is something else: delete ${ownerFile}.)`,
-    );
+  // Created exclusively ('wx'), so that of two processes starting at once only one gets the folder.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await writeFile(ownerFile, String(process.pid), { flag: 'wx' });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 1) throw error;
+    }
+    const owner = await ownerOf(ownerFile);
+    if (owner === process.pid) return; // this process's own second stack (tests)
+    if (owner !== undefined && running(owner)) {
+      throw new LocalStackError(
+        `Another Meshmeet (process ${owner}) is using ${dataDir}. Stop it, or start this one with --data <another folder> or --in-memory. ` +
+          `(If no Meshmeet is running, process ${owner} is something else: delete ${ownerFile}.)`,
+      );
+    }
+    await rm(ownerFile, { force: true }); // left by a process that is gone: take it over
   }
-  await writeFile(ownerFile, String(process.pid));
+}
+
+async function releaseDataDir(dataDir: string): Promise<void> {
+  const ownerFile = join(dataDir, OWNER_FILE);
+  if ((await ownerOf(ownerFile)) === process.pid) await rm(ownerFile, { force: true });
+}
+
+async function ownerOf(ownerFile: string): Promise<number | undefined> {
+  const pid = Number(await readFile(ownerFile, 'utf8').catch(() => ''));
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }
 
 function running(pid: number): boolean {

@@ -79,15 +79,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   });
 
   const host = options.host ?? '127.0.0.1';
+  const wanted = options.port ?? 8787;
   try {
     await new Promise<void>((ok, fail) => {
       server.once('error', fail);
-      server.listen(options.port ?? 8787, host, ok);
+      server.listen(wanted, host, () => {
+        server.off('error', fail);
+        ok();
+      });
     });
   } catch (error) {
     await dynamo.close();
     if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
-    throw new LocalStackError(`Port ${options.port} on ${host} is in use (another Meshmeet?). Stop that, or pick another: PORT=9000 npm start`);
+    throw new LocalStackError(`Port ${wanted} on ${host} is in use (another Meshmeet?). Stop that, or pick another: PORT=9000 npm start`);
   }
   const { port } = server.address() as AddressInfo;
   return {

@@ -1,5 +1,7 @@
 // Accounts and meetings over the real local HTTP API, on dynalite.
+import bcrypt from 'bcryptjs';
 import { describe, expect, it } from 'vitest';
+import { services } from '../functions/adapters/services.js';
 import { dynamoFault } from './support/dynamo-fault.js';
 import { useLocalStack } from './support/local-stack.js';
 import { expiredToken, foreignToken, ourSecret, signToken, tokenWithoutExpiry } from './support/tokens.js';
@@ -71,6 +73,14 @@ describe('accounts', () => {
     // A sentence for a person: no schema jargon.
     expect(res.body.error.message).toMatch(/^[A-Z"].{5,}\.$/);
     expect(res.body.error.message).not.toMatch(/Invalid|Expected|received/);
+  });
+
+  it('still signs in an account made before the 72-byte rule, whose password is longer', async () => {
+    // Registered by an earlier version, which allowed 72 characters: 40 accented letters are 80 bytes.
+    const email = `old-${Date.now()}@example.com`;
+    const password = 'é'.repeat(40);
+    await services.store().createAccount({ userId: 'u_old', email, name: 'Old', passwordHash: await bcrypt.hash(password, 4), createdAt: 0 });
+    expect((await local.api('POST', '/auth/login', { email, password })).status).toBe(200);
   });
 
   it('stores nothing for a refused registration', async () => {

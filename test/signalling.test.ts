@@ -539,12 +539,16 @@ describe('resume', () => {
     const { a, b } = await meetingWithTwo();
     const ids = local.stack.gateway.connectionIds();
     // Ann's connection record as the previous version wrote it: a claim, no flag.
+    let rewritten = 0;
     for (const id of ids) {
       const record = await services.store().getConnection(id);
       if (record?.peerId !== a.joined.self.id) continue;
+      expect(record.admitted).toBe(true);
       const { admitted: _admitted, ...old } = record;
       await services.store().saveConnection(old);
+      rewritten++;
     }
+    expect(rewritten).toBe(1);
     a.client.send({ action: 'chat', text: 'still here' });
     await b.client.next('chat', (m) => m.text === 'still here');
     a.client.send({ action: 'signal', to: b.joined.self.id, data: { seq: 1 } });
@@ -560,6 +564,7 @@ describe('resume', () => {
     const fresh = await local.connect(b.token);
     fresh.send({ action: 'join', meeting: code, resume: { peer: b.joined.self.id, key: b.joined.resumeKey } });
     await fresh.next('joined');
+    await local.stack.gateway.settle(); // the resume's invocation has finished all it does
     b.client.send({ action: 'chat', text: 'sent just before the switch' });
     b.client.send({ action: 'signal', to: a.joined.self.id, data: { seq: 1 } });
     await a.client.next('chat', (m) => m.text === 'sent just before the switch');

@@ -26,10 +26,11 @@ function runningAt(child: ChildProcessWithoutNullStreams): Promise<string> {
   });
 }
 
-/** What it prints on stderr before it exits, and its exit code. */
+/** What it prints on stderr before it exits, and its exit code; one that starts after all is stopped. */
 function failure(child: ChildProcessWithoutNullStreams): Promise<{ code: number | null; stderr: string }> {
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => void (stderr += d.toString()));
+  child.stdout.on('data', (d: Buffer) => void (d.toString().includes('running at') && child.kill('SIGTERM')));
   return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stderr })));
 }
 

@@ -99,4 +99,24 @@ describe('a token that expires during the meeting', () => {
     expect(await stored()).toBeNull();
     expect(await carol.page.getByRole('button', { name: 'Leave', exact: true }).count()).toBe(1);
   }, 90_000);
+
+  it("a guest in a meeting refreshing its token leaves another tab's account signed in", async () => {
+    // Bob is a guest in the meeting; a tab beside his (same browser) signs in to an account.
+    const account = await registerAccount(stack, 'Dora');
+    const other = await bob.context.newPage();
+    await signIn(other, account);
+    const stored = () => other.evaluate(() => localStorage.getItem('meshmeet.session'));
+    expect(await stored()).not.toBeNull();
+    // Bob's tab keeps the guest it joined as, and refreshes that guest's token.
+    const refreshed = await bob.page.waitForResponse((r) => r.url().endsWith('/auth/refresh') && r.status() === 200, {
+      timeout: 45_000,
+    });
+    await refreshed.finished();
+    await bob.page.evaluate(() => new Promise((r) => setTimeout(r, 1000)));
+    // Before, saving the guest's fresh token cleared every stored sign-in: the account's tab was signed out.
+    expect(await stored()).not.toBeNull();
+    await other.getByRole('button', { name: 'Sign out', exact: true }).waitFor({ timeout: 1000 });
+    expect(claims(await socketToken(bob)).guest).toBe(true);
+    await other.close();
+  }, 90_000);
 });

@@ -38,7 +38,8 @@ export function saveSession(session: HeldSession): void {
  */
 export function replaceSession(held: HeldSession, fresh: HeldSession): void {
   const store = held.user.guest ? sessionStorage : localStorage;
-  if (safe(() => parse(store.getItem(SESSION_KEY))?.token) === held.token) saveSession(fresh);
+  // Only this entry: a guest tab's refresh must not touch the account another tab signed in with.
+  if (safe(() => parse(store.getItem(SESSION_KEY))?.token) === held.token) safe(() => store.setItem(SESSION_KEY, JSON.stringify(fresh)));
 }
 
 /** Calls `changed` when another tab of this site signs in or out (an account's sign-in is shared by all). */

@@ -93,8 +93,10 @@ export function createMeeting(initialCode: string | null, deps: MeetingDeps): Me
   let speakerTimer: ReturnType<typeof setInterval> | undefined;
   /** Counts teardowns: a load or join still waiting when the meeting was left or its screen went stops there. */
   let teardowns = 0;
-  /** Notices of chat messages that came while the chat panel was closed. */
+  /** Notices of chat messages that came while the chat panel was closed (the newest few: older ones are gone). */
   const chatNotices: number[] = [];
+  /** Whose meeting this was, to rejoin as the same person. */
+  let joinedAs: string | undefined;
   /** Lets go of the sign-in the meeting joined with (see SessionState.hold). */
   let releaseSession = (): void => {};
   /**
@@ -172,6 +174,7 @@ export function createMeeting(initialCode: string | null, deps: MeetingDeps): Me
       if (from === self?.id || panel === 'chat') return;
       unread++;
       chatNotices.push(toasts.show(`${name}: ${text.length > 80 ? text.slice(0, 80) + '…' : text}`));
+      chatNotices.splice(0, chatNotices.length - 8);
     });
     // A signal to someone who just left is expected during churn; anything else is worth a word.
     current.on('error', (error) => error.code !== 'peer-not-found' && toast(error));
@@ -305,8 +308,13 @@ export function createMeeting(initialCode: string | null, deps: MeetingDeps): Me
       joinError = '';
       phase = 'joining';
       const since = teardowns;
+      // From the token on: another tab signing out or in while this one waits (a camera prompt) must not
+      // change whose meeting this is.
+      releaseSession();
+      releaseSession = session.hold();
       try {
         const token = await stillHere(since, session.ensureToken());
+        joinedAs = session.user?.id;
         if (!code) {
           const created = await stillHere(since, app.api.createMeeting(token));
           code = created.code;
@@ -316,9 +324,9 @@ export function createMeeting(initialCode: string | null, deps: MeetingDeps): Me
         const servers = await stillHere(since, iceServers ?? prefetchIceServers(token));
         await stillHere(since, devices.start()); // the pre-join screen started it; this waits for the tracks
         connect(code, token, servers);
-        releaseSession = session.hold();
       } catch (error) {
         if (error === TORN_DOWN) return;
+        releaseSession();
         phase = 'prejoin';
         joinError = error instanceof Error ? error.message : 'Could not join. Try again.';
       }
@@ -377,6 +385,9 @@ export function createMeeting(initialCode: string | null, deps: MeetingDeps): Me
 
     async rejoin() {
       phase = 'prejoin';
+      // Signed in or out in another tab since: show the pre-join ("Joining as ...") rather than rejoin as
+      // someone else unasked.
+      if (session.user?.id !== joinedAs) return void devices.start();
       // join() opens the devices again (they were released on leaving), under its own check for a teardown.
       await meeting.join();
     },

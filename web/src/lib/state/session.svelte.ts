@@ -93,7 +93,10 @@ export function createSession(app: AppServices, onLapse: (message: string) => vo
     if (holds > 0) return void (changedElsewhere = true);
     changedElsewhere = false;
     session = loadSession();
-    if (session) name = session.user.name;
+    if (session) {
+      name = session.user.name;
+      lapsed = false;
+    }
     if (!dropIfExpired()) recheck?.();
   }
   watchOtherTabs(followOtherTabs);
