@@ -37,9 +37,9 @@ export function saveSession(session: HeldSession): void {
  * as someone else) meanwhile, that choice stands and the refreshed token stays in this tab's memory.
  */
 export function replaceSession(held: HeldSession, fresh: HeldSession): void {
-  const store = held.user.guest ? sessionStorage : localStorage;
   // Only this entry: a guest tab's refresh must not touch the account another tab signed in with.
-  if (safe(() => parse(store.getItem(SESSION_KEY))?.token) === held.token) safe(() => store.setItem(SESSION_KEY, JSON.stringify(fresh)));
+  const store = storeStill(held);
+  if (store) safe(() => store.setItem(SESSION_KEY, JSON.stringify(fresh)));
 }
 
 /** Calls `changed` when another tab of this site signs in or out (an account's sign-in is shared by all). */
@@ -49,8 +49,13 @@ export function watchOtherTabs(changed: () => void): void {
 
 /** Forgets `held` where it is stored, unless another tab has stored a newer sign-in there meanwhile. */
 export function forgetSession(held: HeldSession): void {
-  const store = held.user.guest ? sessionStorage : localStorage;
-  if (safe(() => parse(store.getItem(SESSION_KEY))?.token) === held.token) safe(() => store.removeItem(SESSION_KEY));
+  safe(() => storeStill(held)?.removeItem(SESSION_KEY));
+}
+
+/** The storage that holds `held`'s kind of sign-in, if `held` is still what it holds. */
+function storeStill(held: HeldSession): Storage | null {
+  const store = safe(() => (held.user.guest ? sessionStorage : localStorage));
+  return store && safe(() => parse(store.getItem(SESSION_KEY))?.token) === held.token ? store : null;
 }
 
 export function clearSession(): void {

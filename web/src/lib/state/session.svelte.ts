@@ -41,9 +41,9 @@ export interface SessionState {
   tokenValid(): boolean;
   /**
    * While the app is open: keeps the token fresh (on a timer, and when the tab is shown again), so that a
-   * sign-in lasts as long as its tab is used, in a meeting or not. Returns the function that stops it.
+   * sign-in lasts as long as its tab is used, in a meeting or not. Called once, by the root layout.
    */
-  stayFresh(): () => void;
+  stayFresh(): void;
   signOut(): void;
   /**
    * A meeting keeps the sign-in it joined with, even if another tab signs out or in meanwhile (its token
@@ -206,14 +206,8 @@ export function createSession(app: AppServices, onLapse: (message: string) => vo
       };
       recheck = () => void check();
       // A tab that was hidden (or a computer that slept) may come back with its token run out or near it.
-      const onShow = (): void => void (document.visibilityState === 'visible' && check());
-      document.addEventListener('visibilitychange', onShow);
+      document.addEventListener('visibilitychange', () => void (document.visibilityState === 'visible' && check()));
       void check();
-      return () => {
-        recheck = undefined;
-        clearTimeout(timer);
-        document.removeEventListener('visibilitychange', onShow);
-      };
     },
 
     hold() {
