@@ -1,6 +1,7 @@
 // Vite config for the web client; built with `npm run build:web` into web/build.
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vite';
+import { kitNamespaceFix } from './kit-namespace-fix.js';
 
 interface ModuleGraph {
   getModuleInfo(id: string): { importers: readonly string[] } | null;
@@ -40,7 +41,7 @@ function sharedChunk(id: string, graph: ModuleGraph): string | null {
 }
 
 export default defineConfig({
-  plugins: [sveltekit()],
+  plugins: [kitNamespaceFix(), sveltekit()],
   build: {
     rolldownOptions: {
       // The timing report is for bundler work; on every `npm start` it is noise.
