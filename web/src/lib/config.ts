@@ -10,7 +10,8 @@ export interface AppConfig {
   iceServers: IceServer[];
 }
 
-export async function loadConfig(base = location.href): Promise<AppConfig> {
+export async function loadConfig(): Promise<AppConfig> {
+  const base = location.href;
   const response = await fetch(new URL('/config.json', base));
   if (!response.ok) throw new Error(`Could not load the app's settings (/config.json answered ${response.status}).`);
   const config = (await response.json()) as ClientConfig;

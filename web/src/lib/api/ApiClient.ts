@@ -37,9 +37,8 @@ export class ApiClient {
     return this.#request('POST', '/auth/refresh', token);
   }
 
-  async createMeeting(token: string, title?: string): Promise<MeetingInfo> {
-    const body = title ? { title } : {};
-    return (await this.#request<MeetingResponse>('POST', '/meetings', token, body)).meeting;
+  async createMeeting(token: string): Promise<MeetingInfo> {
+    return (await this.#request<MeetingResponse>('POST', '/meetings', token, {})).meeting;
   }
 
   async listMeetings(token: string): Promise<MeetingHistoryEntry[]> {
@@ -63,7 +62,7 @@ export class ApiClient {
       response = await fetch(this.#baseUrl + path, {
         method,
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: JSON.stringify(body), // (none for undefined)
         // A request that hangs (a dead network path) must not leave "Join now" spinning for ever.
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });

@@ -75,7 +75,8 @@ export function rememberName(name: string): void {
  * opaque to the client otherwise: this only lets it refresh one in time, or ask for a new sign-in
  * instead of failing to connect. Sessions stored before `receivedAt` existed fall back to the clock.
  */
-export function timeLeft({ token, receivedAt }: HeldSession, now = Date.now()): number {
+export function timeLeft({ token, receivedAt }: HeldSession): number {
+  const now = Date.now();
   try {
     const { iat, exp } = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { iat?: unknown; exp?: unknown };
     if (typeof exp !== 'number') return Infinity;
@@ -86,7 +87,7 @@ export function timeLeft({ token, receivedAt }: HeldSession, now = Date.now()): 
   }
 }
 
-export const isExpired = (session: HeldSession, now?: number): boolean => timeLeft(session, now) <= 0;
+export const isExpired = (session: HeldSession): boolean => timeLeft(session) <= 0;
 
 function stores(): Storage[] {
   return safe(() => [localStorage, sessionStorage]) ?? [];

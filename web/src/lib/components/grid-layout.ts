@@ -12,7 +12,7 @@ export interface GridLayout {
  * `tallest`, to fill the height its row has (videos fill their tile by cropping, so a little cropping buys
  * tiles without blank bands above and below the grid, as on a phone held upright).
  */
-export function bestGrid(count: number, width: number, height: number, gap = 10, aspect = 16 / 9, tallest = aspect): GridLayout {
+export function bestGrid(count: number, width: number, height: number, gap: number, aspect: number, tallest: number): GridLayout {
   let best: GridLayout = { cols: 1, rows: Math.max(1, count), tileWidth: 0, tileHeight: 0 };
   if (count === 0 || width <= 0 || height <= 0) return best;
   for (let cols = 1; cols <= count; cols++) {

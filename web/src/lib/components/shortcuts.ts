@@ -1,6 +1,6 @@
 // Meet's shortcuts for the microphone (D) and the camera (E), with the platform's own modifier: ⌘ on a Mac,
 // Ctrl elsewhere. Only that one: on a Mac, Ctrl+D and Ctrl+E edit text (delete forward, go to line end).
-const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
+const isMac = /Mac|iPhone|iPad/.test(navigator.platform);
 
 /** The modifier as the control bar's tooltips name it. */
 export const MODIFIER = isMac ? '⌘' : 'Ctrl';

@@ -9,14 +9,14 @@ export interface DeviceLists {
   speakers: MediaDeviceInfo[];
 }
 
-/** What to open: a device id, `null` for the default device, `false` to leave it closed. */
+/** What to open: a device id, `null` for the default device, `false` to leave the camera closed. */
 export interface OpenRequest {
-  microphone: string | null | false;
+  microphone: string | null;
   camera: string | null | false;
 }
 
 export interface OpenResult {
-  microphone: Opened | null;
+  microphone: Opened;
   camera: Opened | null;
 }
 
@@ -35,7 +35,7 @@ const unavailable = (): 'insecure' | 'unsupported' | null =>
 /** Opens both in one request (one permission prompt); if that fails, each alone, so one bad device does not block the other. */
 export async function openDevices(request: OpenRequest): Promise<OpenResult> {
   const { microphone, camera } = request;
-  if (microphone !== false && camera !== false && !unavailable()) {
+  if (camera !== false && !unavailable()) {
     try {
       const stream = await navigator.mediaDevices.getUserMedia({ ...constraints('microphone', microphone), ...constraints('camera', camera) });
       const [mic] = stream.getAudioTracks();
@@ -47,7 +47,7 @@ export async function openDevices(request: OpenRequest): Promise<OpenResult> {
     }
   }
   const [mic, cam] = await Promise.all([
-    microphone === false ? null : openDevice('microphone', microphone),
+    openDevice('microphone', microphone),
     camera === false ? null : openDevice('camera', camera),
   ]);
   return { microphone: mic, camera: cam };
@@ -91,4 +91,4 @@ export async function listDevices(): Promise<DeviceLists> {
 }
 
 /** Whether audio output can be routed to a chosen speaker (setSinkId). */
-export const canPickSpeaker = (): boolean => typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype;
+export const canPickSpeaker = (): boolean => 'setSinkId' in HTMLMediaElement.prototype;

@@ -7,7 +7,7 @@
 import { createEmitter, type Emitter } from './Emitter.js';
 import { createCandidateBatcher } from './CandidateBatcher.js';
 import { createDescriptionSequencer } from './DescriptionSequencer.js';
-import { INITIAL_MEDIA_STATE, mediaStateToWire, readMediaState, type PeerMediaState, type PeerSignal } from './peer-signal.js';
+import { INITIAL_MEDIA_STATE, readMediaState, type PeerMediaState, type PeerSignal } from './peer-signal.js';
 import { sendLimit } from './send-limits.js';
 import { createTimers, type Timer } from './timers.js';
 
@@ -56,7 +56,6 @@ export interface PeerLinkOptions {
 }
 
 export interface PeerLink {
-  readonly peerId: string;
   readonly health: LinkHealth;
   readonly media: RemoteMedia;
   readonly remoteState: PeerMediaState;
@@ -176,7 +175,7 @@ export function createPeerLink(options: PeerLinkOptions): PeerLink {
   function sendDescription(): void {
     const description = pc.localDescription;
     if (!description || closed) return;
-    send({ description: { type: description.type, sdp: description.sdp }, seq: ++sentSeq, state: mediaStateToWire(local.state()) });
+    send({ description: { type: description.type, sdp: description.sdp }, seq: ++sentSeq, state: local.state() });
   }
 
   /**
@@ -354,7 +353,6 @@ export function createPeerLink(options: PeerLinkOptions): PeerLink {
   };
 
   const link: PeerLink = {
-    peerId,
     get health() {
       return health;
     },
@@ -411,7 +409,7 @@ export function createPeerLink(options: PeerLinkOptions): PeerLink {
     },
 
     sendState() {
-      if (!closed) send({ state: mediaStateToWire(local.state()) });
+      if (!closed) send({ state: local.state() });
     },
 
     setPeerCount(count) {

@@ -7,7 +7,7 @@ import { MAX_CHAT_LENGTH } from '$protocol/limits.js';
 import type { ChatMessage, ErrorMessage, PeerInfo } from '$protocol/messages.js';
 import { createEmitter, type Emitter } from './Emitter.js';
 import { createPeerLink, type LocalMedia, type MediaSlot, type PeerLink } from './PeerLink.js';
-import type { PeerMediaState } from './peer-signal.js';
+import { INITIAL_MEDIA_STATE, type PeerMediaState } from './peer-signal.js';
 import type { SignalClient, SignalFailure, SignalStatus } from './SignalClient.js';
 
 export interface RemoteParticipant {
@@ -19,16 +19,13 @@ export interface RemoteParticipant {
   away: boolean;
 }
 
-export type LeaveReason = 'left' | 'gone';
-
 export interface RoomEvents {
   status: SignalStatus;
-  joined: { self: { id: string; name: string }; meeting: { code: string; title: string }; resumed: boolean };
+  joined: { self: { id: string; name: string }; meeting: { code: string; title: string } };
   'participant-joined': RemoteParticipant;
   'participant-updated': RemoteParticipant;
-  'participant-left': { participant: RemoteParticipant; reason: LeaveReason };
+  'participant-left': RemoteParticipant;
   chat: ChatMessage;
-  'chat-history': readonly ChatMessage[];
   error: ErrorMessage;
   failed: SignalFailure;
 }
@@ -71,7 +68,7 @@ export function createRoom(signal: SignalClient, iceServers: RTCIceServer[]): Ro
   const chatIds = new Set<string>();
   const tracks: Record<MediaSlot, MediaStreamTrack | null> = { mic: null, camera: null, screen: null };
   const streams = { camera: new MediaStream(), screen: new MediaStream() };
-  let state: PeerMediaState = { rev: 0, audio: false, video: false, screen: null };
+  let state = INITIAL_MEDIA_STATE;
   let left = false;
 
   const local: LocalMedia = {
@@ -117,7 +114,7 @@ export function createRoom(signal: SignalClient, iceServers: RTCIceServer[]): Ro
     const changed = (): void => events.emit('participant-updated', participant);
     link.on('health', (health) => {
       // Someone whose socket dropped and whose media stopped too has gone (closed the tab, lost the network).
-      if (participant.away && health !== 'connected') return remove(id, 'gone');
+      if (participant.away && health !== 'connected') return remove(id);
       // The path broke: maybe our network changed, and then our socket may be dead without knowing it. The
       // repair (an ICE restart) needs signalling, so find out now rather than at the next heartbeat.
       if (health === 'reconnecting' || health === 'failed') signal.check();
@@ -145,13 +142,13 @@ export function createRoom(signal: SignalClient, iceServers: RTCIceServer[]): Ro
   function markAway(id: string): void {
     const participant = participants.get(id);
     if (!participant || participant.away) return;
-    if (participant.link.health !== 'connected') return remove(id, 'gone');
+    if (participant.link.health !== 'connected') return remove(id);
     participant.away = true;
-    awayTimers.set(id, setTimeout(() => remove(id, 'gone'), AWAY_GRACE_MS));
+    awayTimers.set(id, setTimeout(() => remove(id), AWAY_GRACE_MS));
     events.emit('participant-updated', participant);
   }
 
-  function remove(id: string, reason: LeaveReason, seat = participants.get(id)?.info?.joinedAt ?? -Infinity): void {
+  function remove(id: string, seat = participants.get(id)?.info?.joinedAt ?? -Infinity): void {
     clearTimeout(awayTimers.get(id));
     awayTimers.delete(id);
     departed.set(id, seat);
@@ -160,7 +157,7 @@ export function createRoom(signal: SignalClient, iceServers: RTCIceServer[]): Ro
     participants.delete(id);
     participant.link.close();
     updatePeerCounts();
-    events.emit('participant-left', { participant, reason });
+    events.emit('participant-left', participant);
   }
 
   function updatePeerCounts(): void {
@@ -182,13 +179,12 @@ export function createRoom(signal: SignalClient, iceServers: RTCIceServer[]): Ro
     const gone = selfId !== null && selfId !== self.id;
     selfId = self.id;
     const present = new Set(peers.map((info) => info.id));
-    for (const id of [...participants.keys()]) if (gone || (resumed && !present.has(id))) remove(id, 'gone');
+    for (const id of [...participants.keys()]) if (gone || (resumed && !present.has(id))) remove(id);
     // A new identity starts over: the seats we just dropped are listed again as they are, to be met anew.
     if (gone) departed.clear();
     for (const info of peers) onPeerJoined(info, true);
     history.forEach(addChat);
-    events.emit('joined', { self, meeting, resumed });
-    events.emit('chat-history', chat);
+    events.emit('joined', { self, meeting });
   });
   signal.on('peer-joined', (info) => onPeerJoined(info));
   // A message of ours was lost on the way (a throttled invocation, most likely): an offer or our media state
@@ -204,7 +200,7 @@ export function createRoom(signal: SignalClient, iceServers: RTCIceServer[]): Ro
     // The departure of an older seat, overtaken by the peer-joined of the one they came back with: stale.
     if (joinedAt !== undefined && joinedAt < (participants.get(id)?.info?.joinedAt ?? -Infinity)) return;
     if (reason === 'disconnected') markAway(id);
-    else remove(id, 'left', joinedAt);
+    else remove(id, joinedAt);
   });
   signal.on('signal', ({ from, data }) => {
     if (from === selfId || departed.has(from) || selfId === null) return;

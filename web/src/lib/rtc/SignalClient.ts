@@ -12,6 +12,7 @@ import type {
   JoinAction,
   JoinedMessage,
   PeerInfo,
+  PeerLeftMessage,
   ServerMessage,
   SignalAction,
   SignalMessage,
@@ -33,8 +34,8 @@ export interface SignalEvents {
   /** `resumed`: this is a re-join that kept the same peer id. */
   joined: { message: JoinedMessage; resumed: boolean };
   'peer-joined': PeerInfo;
-  /** `disconnected`: their socket closed; they may resume with the same id. */
-  'peer-left': { id: string; reason: 'left' | 'disconnected'; joinedAt?: number };
+  /** `disconnected`: their socket closed; they may resume with the same id (no reason: they left). */
+  'peer-left': PeerLeftMessage;
   signal: SignalMessage;
   chat: ChatMessage;
   /** An error the server reported that does not end the session. */
@@ -54,26 +55,8 @@ export interface SignalClientOptions {
   token: () => string;
   meeting: string;
   /** Asked when a socket fails before opening; `false` ends the session as 'unauthorized'. */
-  tokenValid?: () => boolean;
+  tokenValid: () => boolean;
 }
-
-/**
- * The server -> client message types this client understands (the compiler keeps the list complete). What
- * arrives is not validated field by field in the browser: the handlers build it from the shared protocol's
- * types and validate every client's input, peers' signal payloads included, and the protocol only ever
- * grows, so a tab older than the server meets new types (ignored here), never changed ones.
- */
-const SERVER_TYPES = new Set<unknown>(
-  Object.keys({
-    chat: 1,
-    error: 1,
-    joined: 1,
-    'peer-joined': 1,
-    'peer-left': 1,
-    pong: 1,
-    signal: 1,
-  } satisfies Record<ServerMessage['type'], 1>),
-);
 
 const OUTBOX_LIMIT = 500;
 const RETIRE_GRACE_MS = 1000;
@@ -85,7 +68,6 @@ const CHECK_TIMEOUT_MS = 5000;
 const JOIN_TIMEOUT_MS = 10_000;
 
 export interface SignalClient {
-  readonly status: SignalStatus;
   on: Emitter<SignalEvents>['on'];
   connect(): void;
   /** Sends now when joined, otherwise after the next (re-)join. */
@@ -144,18 +126,20 @@ export function createSignalClient(options: SignalClientOptions): SignalClient {
   }
 
   function receive(from: WebSocket, raw: unknown): void {
-    let json: unknown;
+    // What arrives is not validated field by field in the browser: the handlers build it from the shared
+    // protocol's types and validate every client's input, peers' signal payloads included, and the protocol
+    // only ever grows, so a tab older than the server meets new types (no case below: ignored), never changed ones.
+    let message: ServerMessage | { type?: undefined; message?: unknown } | null;
     try {
-      json = JSON.parse(String(raw));
+      message = JSON.parse(String(raw));
     } catch {
       return;
     }
-    const untyped = json as { type?: unknown; message?: unknown } | null;
-    if (untyped && untyped.type === undefined && typeof untyped.message === 'string') return events.emit('lost', untyped.message);
-    // A newer server may send types this client does not know yet: ignore them.
-    if (!SERVER_TYPES.has(untyped?.type)) return;
-    const message = json as ServerMessage;
-    switch (message.type) {
+    switch (message?.type) {
+      case undefined:
+        // API Gateway's own error frame (see `lost`).
+        if (typeof message?.message === 'string') events.emit('lost', message.message);
+        return;
       case 'joined':
         return onJoined(from, message);
       case 'pong':
@@ -166,7 +150,7 @@ export function createSignalClient(options: SignalClientOptions): SignalClient {
       case 'peer-joined':
         return events.emit('peer-joined', message.peer);
       case 'peer-left':
-        return events.emit('peer-left', { id: message.id, reason: message.reason ?? 'left', joinedAt: message.joinedAt });
+        return events.emit('peer-left', message);
       case 'signal':
         return events.emit('signal', message);
       case 'chat':
@@ -222,7 +206,7 @@ export function createSignalClient(options: SignalClientOptions): SignalClient {
     // A renewal under way belongs to the socket that just went: the reconnect starts over with its own.
     if (next) discard(next);
     next = null;
-    if (!opened && options.tokenValid?.() === false) {
+    if (!opened && !options.tokenValid()) {
       return fail('unauthorized', 'Your session has expired. Sign in or enter your name again to rejoin.');
     }
     setStatus('reconnecting');
@@ -290,9 +274,6 @@ export function createSignalClient(options: SignalClientOptions): SignalClient {
   }
 
   const client: SignalClient = {
-    get status() {
-      return status;
-    },
     on: events.on,
 
     connect() {

@@ -5,14 +5,14 @@ import type { SignalPayload } from '$protocol/messages.js';
 
 export type PeerSignal = SignalPayload;
 
-export interface PeerMediaState {
+export type PeerMediaState = {
   /** Bumped on every change so a late, older state never overwrites a newer one. */
   rev: number;
   audio: boolean;
   video: boolean;
   /** Id of the MediaStream the screen share is sent in, or null when not sharing. */
   screen: string | null;
-}
+};
 
 export const INITIAL_MEDIA_STATE: PeerMediaState = { rev: 0, audio: false, video: false, screen: null };
 
@@ -24,8 +24,4 @@ export function readMediaState(state: Record<string, unknown>): PeerMediaState {
     video: state.video === true,
     screen: typeof state.screen === 'string' ? state.screen : null,
   };
-}
-
-export function mediaStateToWire(state: PeerMediaState): Record<string, unknown> {
-  return { ...state };
 }

@@ -11,7 +11,8 @@ export class ActiveSpeakerDetector {
   #heardAt = 0;
 
   /** Feeds one sample (participant id -> level 0..1); returns who is speaking now, if anyone. */
-  update(levels: ReadonlyMap<string, number>, now = performance.now()): string | null {
+  update(levels: ReadonlyMap<string, number>): string | null {
+    const now = performance.now();
     let loudest: string | null = null;
     let loudestLevel = SPEAKING_LEVEL;
     for (const [id, level] of levels) {

@@ -1,7 +1,6 @@
 // The user's camera, microphone and speaker as reactive state: the open tracks, the choices (kept
 // between visits), whether each is on, the mic level, and any error with what to do about it.
 // Opened once on the pre-join screen; the same tracks go into the meeting.
-import { getContext, setContext } from 'svelte';
 import { createAudioLevelMeter, type AudioLevelMeter } from '$lib/rtc/AudioLevelMeter.js';
 import { canPickSpeaker, listDevices, openDevice, openDevices, type DeviceLists } from '$lib/rtc/DeviceManager.js';
 import type { MediaError } from '$lib/rtc/media-errors.js';
@@ -126,13 +125,13 @@ export function createDevices(): DevicesState {
     const opened = await openDevices({ microphone: choices.microphone, camera: cameraOn && choices.camera });
     if (stops !== run) {
       // Stopped while the browser was still asking or opening (left, or the meeting does not exist).
-      opened.microphone?.track?.stop();
+      opened.microphone.track?.stop();
       opened.camera?.track?.stop();
       return;
     }
     // Only now: until the browser answers (its permission prompt may be up), the preview says "Starting camera…".
     started = true;
-    if (opened.microphone) setMic(opened.microphone.track, opened.microphone.error);
+    setMic(opened.microphone.track, opened.microphone.error);
     if (opened.camera) setCamera(opened.camera.track, opened.camera.error);
     await refreshLists();
     if (stops !== run) return;
@@ -256,12 +255,4 @@ function loadChoices(): Choices {
     // Nothing saved, or no storage: the defaults.
   }
   return { microphone: saved.microphone ?? null, camera: saved.camera ?? null, speaker: saved.speaker ?? null };
-}
-
-const KEY = Symbol('devices');
-export function setDevices(devices: DevicesState): DevicesState {
-  return setContext(KEY, devices);
-}
-export function useDevices(): DevicesState {
-  return getContext<DevicesState>(KEY);
 }

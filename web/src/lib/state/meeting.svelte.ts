@@ -24,7 +24,7 @@ export interface MeetingDeps {
   devices: DevicesState;
   toasts: ToastsState;
   /** Called when a new meeting gets its code on "Join now" (to show its URL). */
-  onCode?: (code: string) => void;
+  onCode: (code: string) => void;
 }
 
 export interface MeetingState {
@@ -104,13 +104,12 @@ export function createMeeting(initialCode: string | null, deps: MeetingDeps): Me
    * whether the work succeeded or failed (a failure after the screen went must not be acted on either).
    */
   const stillHere = async <T>(since: number, work: Promise<T>): Promise<T> => {
-    const outcome = await work.then(
-      (value) => ({ value }),
-      (error: unknown) => ({ error }),
-    );
-    if (teardowns !== since) throw TORN_DOWN;
-    if ('error' in outcome) throw outcome.error;
-    return outcome.value;
+    try {
+      return await work;
+    } finally {
+      // (Thrown from here it replaces the outcome, whether the work succeeded or failed.)
+      if (teardowns !== since) throw TORN_DOWN;
+    }
   };
 
   const toast = (error: { message: string } | null | false): void => {
@@ -145,6 +144,7 @@ export function createMeeting(initialCode: string | null, deps: MeetingDeps): Me
     };
     current.on('status', (next) => (status = next));
     current.on('joined', (joined) => {
+      chat = [...current.chat]; // the history the server sent, and what came while our socket was down
       self = joined.self;
       title = joined.meeting.title;
       if (phase !== 'joining') return;
@@ -161,14 +161,13 @@ export function createMeeting(initialCode: string | null, deps: MeetingDeps): Me
       views.get(participant.id)?.update(participant);
       announce(participant);
     });
-    current.on('participant-left', ({ participant: { id } }) => {
+    current.on('participant-left', ({ id }) => {
       const view = views.get(id);
       views.delete(id);
       announced.delete(id);
       list();
       if (view && phase === 'in-room') toasts.show(`${view.name} left`);
     });
-    current.on('chat-history', (history) => (chat = [...history]));
     current.on('chat', ({ from, name, text }) => {
       chat = [...current.chat];
       if (from === self?.id || panel === 'chat') return;
@@ -319,7 +318,7 @@ export function createMeeting(initialCode: string | null, deps: MeetingDeps): Me
           const created = await stillHere(since, app.api.createMeeting(token));
           code = created.code;
           title = created.title;
-          deps.onCode?.(created.code);
+          deps.onCode(created.code);
         }
         const servers = await stillHere(since, iceServers ?? prefetchIceServers(token));
         await stillHere(since, devices.start()); // the pre-join screen started it; this waits for the tracks

@@ -37,7 +37,7 @@ export interface SessionState {
   signIn(email: string, password: string): Promise<void>;
   register(name: string, email: string, password: string): Promise<void>;
   /** A token to call the API with: the current one (refreshed when near expiry), or a new guest identity for `name`. */
-  ensureToken(name?: string): Promise<string>;
+  ensureToken(): Promise<string>;
   tokenValid(): boolean;
   /**
    * While the app is open: keeps the token fresh (on a timer, and when the tab is shown again), so that a
@@ -165,14 +165,14 @@ export function createSession(app: AppServices, onLapse: (message: string) => vo
       set(await app.api.register(email, password, newName));
     },
 
-    async ensureToken(guestName = name) {
+    async ensureToken() {
       dropIfExpired(false); // (what follows says it where the user is looking)
       if (lapsed) {
         lapsed = false;
         throw new ApiError('unauthorized', LAPSED_ON_ACTION, 401);
       }
       const held = session;
-      const wanted = guestName.trim();
+      const wanted = name.trim();
       // A guest who typed another name goes by it: names are in the token, so that takes a new guest identity.
       if (held && !isExpired(held) && (!held.user.guest || !wanted || wanted === held.user.name)) {
         await keepFresh();
