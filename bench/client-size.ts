@@ -80,7 +80,13 @@ function buildBaseline(): { dir: string; files: string[] } {
     `import adapter from '@sveltejs/adapter-static';
 export default { kit: { adapter: adapter({ fallback: '200.html' }) } };`,
   );
-  writeFileSync(join(dir, 'vite.config.js'), `import { sveltekit } from '@sveltejs/kit/vite';\nexport default { plugins: [sveltekit()] };`);
+  // With our build-time fix to SvelteKit's client (web/kit-namespace-fix.ts), as the app is built.
+  writeFileSync(
+    join(dir, 'vite.config.js'),
+    `import { sveltekit } from '@sveltejs/kit/vite';
+import { kitNamespaceFix } from ${JSON.stringify(join(WEB, 'kit-namespace-fix.ts'))};
+export default { plugins: [kitNamespaceFix(), sveltekit()] };`,
+  );
   writeFileSync(join(dir, 'src/app.html'), '<!doctype html><html><head>%sveltekit.head%</head><body><div>%sveltekit.body%</div></body></html>');
   writeFileSync(join(dir, 'src/routes/+layout.ts'), 'export const ssr = false;');
   writeFileSync(join(dir, 'src/routes/+page.ts'), 'export const prerender = true;');
