@@ -452,6 +452,22 @@ describe('expiry', () => {
     expect((await a.client.next('error')).code).toBe('peer-not-found');
     for (const x of [a, b, c]) x.client.close();
   });
+
+  it('leaves chat past its 30 days out of the history DynamoDB has not deleted yet', async () => {
+    const { code, a, b } = await meetingWithTwo();
+    const { services } = await import('../functions/adapters/services.js');
+    const old = Date.now() - 31 * 24 * 3600 * 1000;
+    const expired = { meeting: code, id: 'old-message', from: a.joined.self.id, name: 'Ann', text: 'last month', at: old };
+    await services.store().addChat({ ...expired, expiresAt: Math.floor(Date.now() / 1000) - 3600 });
+    // Written before chat had an expiry: kept.
+    await services.store().addChat({ ...expired, id: 'older-record', text: 'no expiry', at: old + 1 });
+    a.client.send({ action: 'chat', text: 'today' });
+    await b.client.next('chat');
+
+    const c = await local.joined(code, 'Cy');
+    expect(c.joined.chat.map((message) => message.text)).toEqual(['no expiry', 'today']);
+    for (const x of [a, b, c]) x.client.close();
+  });
 });
 
 describe('bad input', () => {

@@ -117,7 +117,7 @@ export class Signalling {
         self: { id: peerId, name: caller.name },
         peers: others.map(peerInfo),
         meeting: { code, title: snapshot.meeting.title },
-        chat: recentChat(snapshot.chat),
+        chat: recentChat(snapshot.chat.filter((message) => this.#live(message))),
         resumeKey: await this.tokens.mac('resume', peerId, caller.userId),
       };
       await saving; // saved before the joiner hears it is in, so its history page already shows the meeting
@@ -222,9 +222,12 @@ export class Signalling {
     return (await this.tokens.checkMac(resume.key, 'resume', resume.peer, caller.userId)) ? resume.peer : undefined;
   }
 
-  /** DynamoDB's TTL deletes expired records up to ~48 h late: until then they count as absent. */
-  #live(record: { expiresAt: number }): boolean {
-    return record.expiresAt * 1000 > this.clock.now();
+  /**
+   * DynamoDB's TTL deletes expired records up to ~48 h late: until then they count as absent. (Chat saved
+   * before it had an expiry has none, and lives on.)
+   */
+  #live(record: { expiresAt?: number }): boolean {
+    return record.expiresAt === undefined || record.expiresAt * 1000 > this.clock.now();
   }
 
   async #participants(meeting: string): Promise<Participant[]> {
