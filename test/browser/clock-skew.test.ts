@@ -6,9 +6,14 @@ import { describe, expect, it } from 'vitest';
 import { joinFromPreJoin, registerAccount, signIn, useStackAndBrowser, type Participant } from './helpers.js';
 
 const claims = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString());
-/** The token the page's latest signalling socket presented. */
-const socketToken = (p: Participant): Promise<string> =>
-  p.page.evaluate(() => new URL((window as any).__test.sockets.at(-1).url).searchParams.get('token')!);
+
+/** "New meeting" from the home page, then "Join now": the claims of the token the meeting's socket presented. */
+async function startMeeting(p: Participant): Promise<{ guest: boolean; name: string }> {
+  await p.page.getByRole('button', { name: 'New meeting', exact: true }).click();
+  await p.page.waitForURL(/\/m\/[a-z]{3}-[a-z]{4}-[a-z]{3}$/);
+  await joinFromPreJoin(p.page);
+  return claims(await p.page.evaluate(() => new URL((window as any).__test.sockets.at(-1).url).searchParams.get('token')!));
+}
 
 describe('sign-ins and the clock', () => {
   const suite = useStackAndBrowser();
@@ -26,11 +31,8 @@ describe('sign-ins and the clock', () => {
     await dana.page.reload();
     await dana.page.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
 
-    await dana.page.getByRole('button', { name: 'New meeting', exact: true }).click();
-    await dana.page.waitForURL(/\/m\/[a-z]{3}-[a-z]{4}-[a-z]{3}$/);
-    await joinFromPreJoin(dana.page);
     // The meeting's socket carries the account's token, not a guest's.
-    const token = claims(await socketToken(dana));
+    const token = await startMeeting(dana);
     expect(token.guest).toBe(false);
     expect(token.name).toBe('Dana');
     expect(refreshes).toEqual([]);
@@ -51,10 +53,7 @@ describe('sign-ins and the clock', () => {
     }
     expect(refreshes.length).toBeGreaterThanOrEqual(2);
     expect(refreshes.every((status) => status === 200)).toBe(true);
-    await omar.page.getByRole('button', { name: 'New meeting', exact: true }).click();
-    await omar.page.waitForURL(/\/m\/[a-z]{3}-[a-z]{4}-[a-z]{3}$/);
-    await joinFromPreJoin(omar.page);
-    const token = claims(await socketToken(omar));
+    const token = await startMeeting(omar);
     expect(token.guest).toBe(false);
     expect(token.name).toBe('Omar');
   }, 60_000);
