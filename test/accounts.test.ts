@@ -1,6 +1,6 @@
 // Accounts and meetings over the real local HTTP API, on dynalite.
 import bcrypt from 'bcryptjs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { services } from '../functions/adapters/services.js';
 import { dynamoFault } from './support/dynamo-fault.js';
 import { useLocalStack } from './support/local-stack.js';
@@ -29,6 +29,20 @@ describe('accounts', () => {
     expect(unknown.status).toBe(401);
     expect(wrong.body).toEqual(unknown.body);
     expect(wrong.body.error).toEqual({ code: 'invalid-credentials', message: 'Wrong email or password.' });
+  });
+
+  it('hashes its stand-in password once, not on every login to an unknown email (which would take twice as long)', async () => {
+    const hash = vi.spyOn(bcrypt, 'hash');
+    try {
+      for (const who of ['nobody-1', 'nobody-2', 'nobody-3']) {
+        const res = await local.api('POST', '/auth/login', { email: `${who}@example.com`, password: 'whatever1' });
+        expect(res.status).toBe(401);
+      }
+      // Every request makes its own Accounts: the stand-in hash must outlive them.
+      expect(hash.mock.calls.filter(([password]) => password === 'not a password').length).toBeLessThanOrEqual(1);
+    } finally {
+      hash.mockRestore();
+    }
   });
 
   it('refuses a duplicate email in another case, and keeps the first account', async () => {

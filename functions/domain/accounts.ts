@@ -11,10 +11,14 @@ import type { TokenClaims, TokenService } from './tokens.js';
 const MAX_SIGN_IN_AGE_S = 7 * 24 * 3600;
 const MAX_GUEST_AGE_S = 24 * 3600;
 
-export class Accounts {
-  // Compared against when the email is unknown, so a wrong email takes as long as a wrong password.
-  #dummyHash?: Promise<string>;
+/**
+ * A hash to compare against when the email is unknown, so a wrong email takes as long as a wrong password.
+ * Kept for the process, per cost: an Accounts is made per request, and hashing anew each time would make
+ * an unknown email take twice as long, which tells whether an email has an account.
+ */
+const dummyHashes = new Map<number, Promise<string>>();
 
+export class Accounts {
   constructor(
     private readonly store: AccountStore,
     private readonly tokens: TokenService,
@@ -40,8 +44,9 @@ export class Accounts {
   }
 
   #dummy(): Promise<string> {
-    this.#dummyHash ??= bcrypt.hash('not a password', this.bcryptCost);
-    return this.#dummyHash;
+    let hash = dummyHashes.get(this.bcryptCost);
+    if (!hash) dummyHashes.set(this.bcryptCost, (hash = bcrypt.hash('not a password', this.bcryptCost)));
+    return hash;
   }
 
   guest(req: GuestRequest): Promise<AuthResponse> {
