@@ -341,6 +341,18 @@ describe('signal', () => {
     outsider.close();
     a.client.close();
   });
+
+  it('refuses numbers that JSON cannot carry on (1e400 reads as Infinity, is written as null) and delivers nothing', async () => {
+    const { a, b } = await meetingWithTwo();
+    const to = JSON.stringify(b.joined.self.id);
+    a.client.send(`{"action":"signal","to":${to},"data":{"seq":1e400,"description":{"type":"offer","sdp":"v=0"}}}`);
+    expect(await a.client.next('error')).toMatchObject({ code: 'invalid-message', message: '"data.seq" should be a whole number, not Infinity.' });
+    a.client.send(`{"action":"signal","to":${to},"data":{"candidates":[{"candidate":"c","sdpMLineIndex":-1e999}]}}`);
+    expect((await a.client.next('error')).code).toBe('invalid-message');
+    await b.client.nothing('signal', 100);
+    a.client.close();
+    b.client.close();
+  });
 });
 
 describe('chat', () => {
@@ -501,6 +513,14 @@ describe('bad input', () => {
     b.client.close();
   });
 
+  it('calls a frame that is not JSON a message, not a request body', async () => {
+    const { a, b } = await meetingWithTwo();
+    a.client.send('{"action":"chat",');
+    expect(await a.client.next('error')).toMatchObject({ code: 'bad-json', message: 'The message is not valid JSON.' });
+    a.client.close();
+    b.client.close();
+  });
+
   it('closes the socket with 1009 for a frame over 32 KB, as API Gateway does', async () => {
     const { a, b } = await meetingWithTwo();
     // One frame, as a browser sends every message: over 32 KB, though well under the 128 KB message limit.
@@ -587,6 +607,24 @@ describe('resume', () => {
     expect(await a.client.next('signal')).toMatchObject({ from: b.joined.self.id, data: { seq: 1 } });
     await b.client.nothing('error', 100);
     for (const c of [a.client, b.client, fresh]) c.close();
+  });
+
+  it('refuses chat from the old socket of a renewal once its peer has left from the new one', async () => {
+    const { code, a, b } = await meetingWithTwo();
+    const fresh = await local.connect(b.token);
+    fresh.send({ action: 'join', meeting: code, resume: { peer: b.joined.self.id, key: b.joined.resumeKey } });
+    await fresh.next('joined');
+    fresh.send({ action: 'leave' });
+    await a.client.next('peer-left', (m) => m.id === b.joined.self.id);
+    b.client.send({ action: 'chat', text: 'from a seat that is gone' });
+    expect((await b.client.next('error')).code).toBe('not-in-meeting');
+    await a.client.nothing('chat', 100);
+    // Nor kept for whoever joins later.
+    const later = await local.guest('Later');
+    const socket = await local.connect(later.token);
+    socket.send({ action: 'join', meeting: code });
+    expect((await socket.next('joined')).chat).toEqual([]);
+    for (const c of [a.client, b.client, fresh, socket]) c.close();
   });
 
   it('does not put a resumed seat back over a departure the others were told of', async () => {

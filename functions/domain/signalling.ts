@@ -152,6 +152,11 @@ export class Signalling {
   async chat(caller: Caller, msg: ChatAction): Promise<void> {
     const connection = await this.store.getConnection(caller.connectionId);
     if (!seated(connection) || !this.#live(connection)) throw notInMeeting();
+    // The seat, not just the socket's claim: after a renewal the old socket still speaks for its peer, but
+    // not once that peer has left from the new one. (A stray signal then is dropped by the receiver, which
+    // ignores peers that left; a chat message would be shown and kept.)
+    const seat = await this.store.getParticipant(connection.meeting, connection.peerId);
+    if (!seat || !this.#live(seat)) throw notInMeeting();
     const chat = {
       meeting: connection.meeting,
       id: newId('c_', 9),

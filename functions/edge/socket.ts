@@ -48,7 +48,7 @@ export function socketHandler<S extends v.GenericSchema>(
     const signalling = signallingFor(event);
     const action = event.requestContext.routeKey;
     try {
-      const message = validate(schema, parseJson(event.body), 'invalid-message');
+      const message = validate(schema, parseJson(event.body, 'The message'), 'invalid-message');
       await run(signalling, callerOf(event), message);
     } catch (e) {
       const error =

@@ -18,6 +18,7 @@ function describe(issue: v.BaseIssue<unknown>): string {
   const where = field ? `"${field}"` : 'The body';
   if (issue.message === OBJECT_EXPECTED) return `${where} should be a JSON object.`;
   if (!issue.message.startsWith('Invalid ')) return issue.message;
+  if (issue.type === 'safe_integer') return `${where} should be a whole number, not ${shorten(issue.received)}.`;
   if (issue.received === 'undefined') return `${where} is missing.`;
   return `${where} should be ${issue.expected ?? 'something else'}, not ${shorten(issue.received)}.`;
 }
@@ -27,10 +28,11 @@ export function shorten(text: string, max = 40): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
-export function parseJson(body: string | undefined): unknown {
+/** `what` names the input in the error: a request body, or a socket message. */
+export function parseJson(body: string | undefined, what = 'The request body'): unknown {
   try {
     return JSON.parse(body ?? '');
   } catch {
-    throw new DomainError('bad-json', 'The request body is not valid JSON.');
+    throw new DomainError('bad-json', `${what} is not valid JSON.`);
   }
 }

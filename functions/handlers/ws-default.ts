@@ -7,7 +7,7 @@ import { parseJson, shorten } from '../edge/validate.js';
 export const handler = async (event: SocketEvent) => {
   let error: DomainError;
   try {
-    const message = parseJson(event.body) as { action?: unknown } | null;
+    const message = parseJson(event.body, 'The message') as { action?: unknown } | null;
     const action = typeof message === 'object' && message !== null ? message.action : undefined;
     const what =
       action === undefined

@@ -9,6 +9,9 @@ import { anyObject, body, loose } from './objects.js';
 import { hasVisibleText } from './text.js';
 
 const id = v.pipe(v.string(), v.minLength(1), v.maxLength(200));
+// JSON.parse reads 1e400 as Infinity, which a plain number check passes and JSON.stringify writes as null:
+// the peer would get null where the sender was checked for a number.
+const wholeNumber = v.pipe(v.number(), v.safeInteger());
 
 // ---- client -> server ----
 
@@ -34,7 +37,7 @@ export const SignalPayload = loose({
       body({
         candidate: v.optional(v.string()),
         sdpMid: v.optional(v.nullable(v.string())),
-        sdpMLineIndex: v.optional(v.nullable(v.number())),
+        sdpMLineIndex: v.optional(v.nullable(wholeNumber)),
         usernameFragment: v.optional(v.nullable(v.string())),
       }),
     ),
@@ -43,7 +46,7 @@ export const SignalPayload = loose({
    * Numbers the sender's descriptions on this link, so the receiver can put an offer and an answer that
    * arrive swapped (each message is its own Lambda invocation) back in order.
    */
-  seq: v.optional(v.number()),
+  seq: v.optional(wholeNumber),
   /**
    * The sender's media state, `{rev, audio, video, screen}` (screen: the id of the MediaStream the share
    * is sent in, or null). Read leniently by the receiver so newer clients may add fields.
