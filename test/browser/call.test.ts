@@ -204,6 +204,48 @@ describe('a call, through the UI', () => {
     await poll(() => cameraTiles(alice.page).count(), 15_000).toBe(2);
   });
 
+  it('leaves no camera or screen capture open: a double-click on share, a camera still starting at Leave', async () => {
+    const dave = await suite.participant();
+    // Every capture recorded, to see which are still live; a screen picker the user takes a moment in, and a
+    // camera that can be made slow to start.
+    await dave.context.addInitScript(() => {
+      const tracks: MediaStreamTrack[] = [];
+      const media = navigator.mediaDevices;
+      const getUserMedia = media.getUserMedia.bind(media);
+      const getDisplayMedia = media.getDisplayMedia.bind(media);
+      const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+      const record = (stream: MediaStream) => (tracks.push(...stream.getTracks()), stream);
+      media.getDisplayMedia = async (constraints) => (await pause(500), record(await getDisplayMedia(constraints)));
+      media.getUserMedia = async (constraints) => {
+        if (constraints?.video && (window as any).slowCamera) await pause(1500);
+        return record(await getUserMedia(constraints));
+      };
+      Object.defineProperty(window, 'captures', {
+        value: () => ({ opened: tracks.length, live: tracks.filter((t) => t.readyState === 'live').map((t) => t.kind).sort() }),
+      });
+    });
+    const captures = () => dave.page.evaluate(() => (window as any).captures() as { opened: number; live: string[] });
+    await dave.page.goto(`/m/${code}`);
+    await joinFromPreJoin(dave.page, 'Dave');
+    await dave.page.getByRole('button', { name: 'Stop video', exact: true }).click();
+    await poll(async () => (await captures()).live).toEqual(['audio']);
+
+    await dave.page.getByRole('button', { name: 'Share screen', exact: true }).dblclick();
+    await dave.page.getByRole('button', { name: 'Stop sharing', exact: true }).click();
+    await dave.page.getByRole('button', { name: 'Share screen', exact: true }).waitFor();
+    expect((await captures()).live).toEqual(['audio']);
+
+    await dave.page.evaluate(() => ((window as any).slowCamera = true));
+    const before = (await captures()).opened;
+    await dave.page.getByRole('button', { name: 'Start video', exact: true }).click();
+    await dave.page.getByRole('button', { name: 'Leave', exact: true }).click();
+    await dave.page.getByRole('heading', { name: 'You left the meeting' }).waitFor();
+    await poll(async () => (await captures()).opened).toBe(before + 1); // the slow camera has opened by now
+    await poll(async () => (await captures()).live).toEqual([]);
+    await dave.context.close();
+    await poll(() => cameraTiles(alice.page).count()).toBe(2);
+  });
+
   it('"Leave" removes the tile on the other side', async () => {
     await bob.page.getByRole('button', { name: 'Leave', exact: true }).click();
     await bob.page.getByRole('heading', { name: 'You left the meeting' }).waitFor();

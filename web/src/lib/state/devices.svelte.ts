@@ -3,7 +3,7 @@
 // Opened once on the pre-join screen; the same tracks go into the meeting.
 import { createAudioLevelMeter, type AudioLevelMeter } from '$lib/rtc/AudioLevelMeter.js';
 import { canPickSpeaker, listDevices, openDevice, openDevices, type DeviceLists } from '$lib/rtc/DeviceManager.js';
-import type { MediaError } from '$lib/rtc/media-errors.js';
+import type { MediaError, Opened } from '$lib/rtc/media-errors.js';
 
 const CHOICES_KEY = 'meshmeet.devices';
 
@@ -120,6 +120,18 @@ export function createDevices(): DevicesState {
     }
   }
 
+  /**
+   * Opens a device, unless the devices are stopped while the browser opens it (the meeting was left, or its
+   * screen went): then the new track is closed at once, so no camera light stays on after leaving.
+   */
+  async function openUnlessStopped(source: 'microphone' | 'camera', deviceId: string | null): Promise<Opened | null> {
+    const run = stops;
+    const opened = await openDevice(source, deviceId);
+    if (stops === run) return opened;
+    opened.track?.stop();
+    return null;
+  }
+
   async function open(): Promise<void> {
     const run = stops;
     const opened = await openDevices({ microphone: choices.microphone, camera: cameraOn && choices.camera });
@@ -189,16 +201,16 @@ export function createDevices(): DevicesState {
 
     async selectMicrophone(deviceId) {
       saveChoice({ microphone: deviceId });
-      const { track, error } = await openDevice('microphone', deviceId);
-      setMic(track ?? mic, error);
+      const opened = await openUnlessStopped('microphone', deviceId);
+      if (opened) setMic(opened.track ?? mic, opened.error);
       return mic;
     },
 
     async selectCamera(deviceId) {
       saveChoice({ camera: deviceId });
       if (!cameraOn) return null;
-      const { track, error } = await openDevice('camera', deviceId);
-      setCamera(track ?? camera, error);
+      const opened = await openUnlessStopped('camera', deviceId);
+      if (opened) setCamera(opened.track ?? camera, opened.error);
       return camera;
     },
 
@@ -209,7 +221,9 @@ export function createDevices(): DevicesState {
     async setMicOn(on) {
       micOn = on;
       if (on && !mic) {
-        const { track, error } = await openDevice('microphone', choices.microphone);
+        const opened = await openUnlessStopped('microphone', choices.microphone);
+        if (!opened) return null;
+        const { track, error } = opened;
         setMic(track, error);
         if (error) {
           micOn = false;
@@ -224,7 +238,9 @@ export function createDevices(): DevicesState {
       cameraOn = on;
       if (!on) setCamera(null, null);
       if (!on || camera) return null;
-      const { track, error } = await openDevice('camera', choices.camera);
+      const opened = await openUnlessStopped('camera', choices.camera);
+      if (!opened) return null;
+      const { track, error } = opened;
       if (error) {
         cameraOn = false;
         return (cameraError = error);

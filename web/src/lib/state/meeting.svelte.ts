@@ -91,6 +91,7 @@ export function createMeeting(initialCode: string | null, deps: MeetingDeps): Me
   const announced = new Set<string>();
   let iceServers: Promise<IceServer[]> | null = null;
   let speakerTimer: ReturnType<typeof setInterval> | undefined;
+  let pickingScreen = false;
   /** Counts teardowns: a load or join still waiting when the meeting was left or its screen went stops there. */
   let teardowns = 0;
   /** Notices of chat messages that came while the chat panel was closed (the newest few: older ones are gone). */
@@ -345,8 +346,13 @@ export function createMeeting(initialCode: string | null, deps: MeetingDeps): Me
 
     async toggleScreen() {
       if (screen) return stopScreen();
-      const { track, error } = await openScreen();
+      // A second click while the browser's picker is up would start a second capture, never to be stopped.
+      if (pickingScreen) return;
+      pickingScreen = true;
+      const since = teardowns;
+      const { track, error } = await openScreen().finally(() => (pickingScreen = false));
       if (!track) return toast(error.reason !== 'cancelled' && error);
+      if (teardowns !== since) return track.stop(); // left while picking
       // The browser's own "Stop sharing" button ends the track without going through us.
       track.addEventListener('ended', () => screen === track && stopScreen());
       room?.setTrack('screen', (screen = track));
