@@ -1,6 +1,7 @@
 // Errors as values a user can act on: a stable code for programs, a sentence for people.
 // Handlers turn them into HTTP statuses or `{type:"error"}` messages at the edge.
 import type { HttpErrorCode, SocketErrorCode } from '../protocol/index.js';
+import { shorten } from '../protocol/text.js';
 
 export type ErrorCode = HttpErrorCode | SocketErrorCode;
 
@@ -17,5 +18,5 @@ export class DomainError extends Error {
 export const meetingNotFound = (code: string) =>
   new DomainError(
     'meeting-not-found',
-    `No meeting has the code "${code.length > 40 ? `${code.slice(0, 40)}…` : code}". Check the code or the link you were sent.`,
+    `No meeting has the code "${shorten(code)}". Check the code or the link you were sent.`,
   );

@@ -2,6 +2,7 @@
 import * as v from 'valibot';
 import { DomainError, type ErrorCode } from '../domain/errors.js';
 import { OBJECT_EXPECTED } from '../protocol/objects.js';
+import { shorten } from '../protocol/text.js';
 
 export function validate<S extends v.GenericSchema>(schema: S, input: unknown, code: ErrorCode): v.InferOutput<S> {
   const result = v.safeParse(schema, input);
@@ -17,15 +18,11 @@ function describe(issue: v.BaseIssue<unknown>): string {
   const field = issue.path?.map((p) => String(p.key)).join('.');
   const where = field ? `"${field}"` : 'The body';
   if (issue.message === OBJECT_EXPECTED) return `${where} should be a JSON object.`;
+  // A schema's own "should be ..." is said of the field it failed on.
+  if (issue.message.startsWith('should ')) return `${where} ${issue.message}, not ${shorten(issue.received)}.`;
   if (!issue.message.startsWith('Invalid ')) return issue.message;
-  if (issue.type === 'safe_integer') return `${where} should be a whole number, not ${shorten(issue.received)}.`;
   if (issue.received === 'undefined') return `${where} is missing.`;
   return `${where} should be ${issue.expected ?? 'something else'}, not ${shorten(issue.received)}.`;
-}
-
-/** At most a few dozen characters of what someone sent, for error messages. */
-export function shorten(text: string, max = 40): string {
-  return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
 /** `what` names the input in the error: a request body, or a socket message. */

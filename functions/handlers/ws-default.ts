@@ -2,7 +2,8 @@
 import { ACTIONS } from '../protocol/index.js';
 import { DomainError } from '../domain/errors.js';
 import { signallingFor, type SocketEvent } from '../edge/socket.js';
-import { parseJson, shorten } from '../edge/validate.js';
+import { parseJson } from '../edge/validate.js';
+import { shorten } from '../protocol/text.js';
 
 export const handler = async (event: SocketEvent) => {
   let error: DomainError;
@@ -17,7 +18,8 @@ export const handler = async (event: SocketEvent) => {
           : 'The "action" should be text.';
     error = new DomainError('unknown-action', `${what} Known actions: ${ACTIONS.join(', ')}.`);
   } catch (e) {
-    error = e instanceof DomainError ? e : new DomainError('bad-json', 'The message is not valid JSON.');
+    if (!(e instanceof DomainError)) throw e; // parseJson's bad-json is the one expected here
+    error = e;
   }
   await signallingFor(event).reject(event.requestContext.connectionId, error);
   return { statusCode: 200 };

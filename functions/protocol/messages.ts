@@ -11,7 +11,7 @@ import { hasVisibleText } from './text.js';
 const id = v.pipe(v.string(), v.minLength(1), v.maxLength(200));
 // JSON.parse reads 1e400 as Infinity, which a plain number check passes and JSON.stringify writes as null:
 // the peer would get null where the sender was checked for a number.
-const wholeNumber = v.pipe(v.number(), v.safeInteger());
+const wholeNumber = v.pipe(v.number(), v.safeInteger('should be a whole number'));
 
 // ---- client -> server ----
 

@@ -1,6 +1,7 @@
-// Checks for the short texts people type and others see (names, meeting titles, chat). A name made of
-// invisible characters shows as a blank in everyone's participant list, and a text-direction override
-// makes the text after it read backwards; neither is something a person means to type.
+// The short texts people type and others see (names, meeting titles, chat): checks, and how much of one an
+// error message quotes. A name made of invisible characters shows as a blank in everyone's participant list,
+// and a text-direction override makes the text after it read backwards; neither is something a person means
+// to type.
 import * as v from 'valibot';
 
 /** Control characters (NUL, ESC, newlines...) and the bidirectional marks, embeddings, overrides and isolates. */
@@ -18,6 +19,11 @@ export function shownText(what: string) {
     v.check((text: string) => !hasControlCharacters(text), `${what} cannot contain control characters or text-direction marks.`),
     v.check((text: string) => text === '' || hasVisibleText(text), `${what} needs letters, digits or symbols others can see.`),
   ] as const;
+}
+
+/** At most a few dozen characters of what someone sent, for error messages. */
+export function shorten(text: string, max = 40): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
 /** UTF-8 bytes, as bcrypt counts a password. */
