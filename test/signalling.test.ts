@@ -413,6 +413,25 @@ describe('leave and disconnect', () => {
     b.client.close();
   });
 
+  it('leaves no connection record behind when the socket closes while its leave is on the way', async () => {
+    const { code, a } = await meetingWithTwo();
+    const { client, id } = await connectWithId((await local.guest('Quick')).token);
+    client.send({ action: 'join', meeting: code });
+    const joined = await client.next('joined');
+    await a.client.next('peer-joined', (m) => m.peer.id === joined.self.id);
+    // The leave has read the claim; its write is held until the socket's $disconnect has removed the record.
+    const release = dynamoFault().holdNext('PutItem', (input) => input.Item?.pk === `CONN#${id}`);
+    client.send({ action: 'leave' });
+    await release.reached;
+    client.socket.terminate();
+    await a.client.next('peer-left', (m) => m.id === joined.self.id);
+    await until(async () => !(await services.store().getConnection(id)));
+    release.release();
+    await local.stack.gateway.settle();
+    expect(await services.store().getConnection(id)).toBeUndefined();
+    await a.client.nothing('peer-left', 100);
+  });
+
   it('cleans up a socket that vanishes without leave and tells its meeting', async () => {
     const { code, a, b, benSeat } = await meetingWithTwo();
     b.client.socket.terminate();

@@ -197,6 +197,7 @@ export class DynamoStore implements AccountStore, MeetingStore, SignallingStore,
     );
   }
 
+  /** Writes a connection record as given, unconditionally: for seeding records in tests, never for the domain. */
   async saveConnection(connection: ConnectionRecord): Promise<void> {
     await this.db.send(new PutCommand({ TableName: this.table, Item: connectionItem(connection) }));
   }

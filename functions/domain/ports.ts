@@ -121,7 +121,6 @@ export interface SignallingStore {
    * (a `$disconnect` may have removed it, a newer resume moved it on). False when nothing was written.
    */
   restoreParticipant(seat: Participant, connectionId: string): Promise<boolean>;
-  saveConnection(connection: ConnectionRecord): Promise<void>;
   /**
    * Writes the connection back without a seat, only if its claim still names `peerId`: a `leave`, a
    * `$disconnect` or a later join may have changed it since. False when nothing was written.

@@ -177,7 +177,8 @@ export class Signalling {
     const connection = await this.store.getConnection(caller.connectionId);
     if (!connection?.meeting || !connection.peerId || !this.#live(connection)) throw notInMeeting();
     const { meeting, peerId } = connection;
-    await this.store.saveConnection(callerRecord(caller, connection.expiresAt));
+    // Conditional: a `$disconnect` that deleted the record meanwhile must not see it written back.
+    await this.store.releaseClaim(callerRecord(caller, connection.expiresAt), peerId);
     const removed = await this.store.removeParticipant(meeting, peerId, caller.connectionId);
     if (removed) await this.#broadcast(meeting, { type: 'peer-left', id: peerId, reason: 'left', joinedAt: removed.joinedAt });
   }
