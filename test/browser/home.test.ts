@@ -25,6 +25,9 @@ describe('home and sign-in', () => {
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
     await page.waitForURL((url) => url.origin === new URL(suite.stack.url).origin && url.pathname === '/');
+    // The form is gone from the history: one Back leaves, as from any page opened directly.
+    await page.goBack();
+    expect(page.url()).toBe('about:blank');
     await context.close();
   });
 
@@ -91,6 +94,9 @@ describe('home and sign-in', () => {
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.waitForURL(`**/m/${code}`);
     await page.getByText('Joining as Lea').waitFor();
+    // Back from the meeting goes where it would have gone before signing in, not to the sign-in form.
+    await page.goBack();
+    expect(page.url()).toBe('about:blank');
     await Promise.all([context.close(), host.context.close()]);
   });
 
