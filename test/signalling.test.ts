@@ -362,14 +362,21 @@ describe('chat', () => {
     a.client.send({ action: 'chat', text });
     const toA = await a.client.next('chat');
     const toB = await b.client.next('chat');
-    expect(toA).toEqual(toB);
-    expect(toA).toMatchObject({ from: a.joined.self.id, name: 'Ann', text });
+    // The same message, marked as hers for the sender only.
+    expect(toA).toEqual({ ...toB, mine: true });
+    expect(toB).toEqual({ type: 'chat', id: expect.any(String), from: a.joined.self.id, name: 'Ann', text, at: expect.any(Number) });
     b.client.send({ action: 'chat', text: 'second' });
-    await a.client.next('chat', (m) => m.text === 'second');
+    await a.client.next('chat', (m) => m.text === 'second' && !m.mine);
 
     const late = await local.joined(code, 'Late');
     expect(late.joined.chat.map((m) => m.text)).toEqual([text, 'second']);
-    expect(late.joined.chat[0]).toEqual(toA);
+    expect(late.joined.chat[0]).toEqual(toB);
+    // Ann again, from another tab: a new peer id, and her message is still marked as hers.
+    const again = await local.connect(a.token);
+    again.send({ action: 'join', meeting: code });
+    const { chat: history } = await again.next('joined');
+    expect(history.map((m) => [m.text, m.mine])).toEqual([[text, true], ['second', undefined]]);
+    again.close();
     // Kept for a month, then DynamoDB's TTL removes it.
     const [stored] = (await services.store().readMeeting(code, 10)).chat;
     expect(stored!.expiresAt).toBe(Math.floor(toA.at / 1000) + 30 * 24 * 3600);
@@ -382,7 +389,7 @@ describe('chat', () => {
     const sent = [];
     for (let i = 0; i < 6; i++) {
       a.client.send({ action: 'chat', text: `${i}${'\ud800'.repeat(MAX_CHAT_LENGTH - 1)}` });
-      sent.push(await a.client.next('chat'));
+      sent.push(await b.client.next('chat')); // as someone else gets it: not marked `mine`
     }
     expect(jsonBytes(sent)).toBeGreaterThan(MAX_MESSAGE_BYTES);
     const late = await local.joined(code, 'Late');

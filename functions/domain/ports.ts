@@ -60,6 +60,8 @@ export interface StoredChat {
   name: string;
   text: string;
   at: number;
+  /** The sender's account or guest id, to mark the message `mine` for them (absent on older messages). */
+  userId?: string;
   /** DynamoDB's TTL removes the message after CHAT_LIFETIME_DAYS (epoch seconds). */
   expiresAt?: number;
 }

@@ -117,7 +117,7 @@ export class Signalling {
         self: { id: peerId, name: caller.name },
         peers: others.map(peerInfo),
         meeting: { code, title: snapshot.meeting.title },
-        chat: recentChat(snapshot.chat.filter((message) => this.#live(message))),
+        chat: recentChat(snapshot.chat.filter((message) => this.#live(message)), caller.userId),
         resumeKey: await this.tokens.mac('resume', peerId, caller.userId),
       };
       await saving; // saved before the joiner hears it is in, so its history page already shows the meeting
@@ -162,15 +162,16 @@ export class Signalling {
       id: newId('c_', 9),
       from: connection.peerId,
       name: connection.name,
+      userId: connection.userId,
       text: msg.text,
       at: this.clock.now(),
     };
     await this.store.addChat({ ...chat, expiresAt: Math.floor(chat.at / 1000) + CHAT_LIFETIME_S });
     const participants = await this.#participants(connection.meeting);
     if (!participants.some((p) => p.connectionId === caller.connectionId)) {
-      await this.sender.send(caller.connectionId, toChatMessage(chat));
+      await this.sender.send(caller.connectionId, toChatMessage(chat, caller.userId));
     }
-    await this.#sendAll(participants, toChatMessage(chat));
+    await Promise.all(participants.map((p) => this.#sendOrEvict(p, toChatMessage(chat, p.userId))));
   }
 
   async leave(caller: Caller): Promise<void> {
@@ -286,11 +287,11 @@ function admittedBefore(a: Participant, b: Participant): boolean {
 const admittedAt = (p: Participant): number => p.admittedAt ?? p.joinedAt;
 
 /** The newest messages whose JSON fits in CHAT_HISTORY_BYTES, oldest first, so that `joined` stays sendable. */
-function recentChat(chat: StoredChat[]): ChatMessage[] {
+function recentChat(chat: StoredChat[], recipient: string): ChatMessage[] {
   const kept: ChatMessage[] = [];
   let bytes = 0;
   for (const stored of [...chat].reverse()) {
-    const message = toChatMessage(stored);
+    const message = toChatMessage(stored, recipient);
     bytes += jsonBytes(message) + 1; // and its comma
     if (bytes > CHAT_HISTORY_BYTES) break;
     kept.push(message);
@@ -317,6 +318,8 @@ function peerInfo(p: Participant): PeerInfo {
   return { id: p.peerId, name: p.name, guest: p.guest, joinedAt: p.joinedAt };
 }
 
-function toChatMessage(c: StoredChat): ChatMessage {
-  return { type: 'chat', id: c.id, from: c.from, name: c.name, text: c.text, at: c.at };
+/** A stored message as `recipient` (a user id) receives it. */
+function toChatMessage(c: StoredChat, recipient: string): ChatMessage {
+  const message: ChatMessage = { type: 'chat', id: c.id, from: c.from, name: c.name, text: c.text, at: c.at };
+  return c.userId === recipient ? { ...message, mine: true } : message;
 }

@@ -97,6 +97,11 @@ export const ChatMessage = v.object({
   name: v.string(),
   text: v.string(),
   at: v.number(),
+  /**
+   * Sent by the recipient's own account (or guest identity): from this tab, another of its tabs, or before
+   * a reload. Peer ids change with every join, so `from` cannot tell.
+   */
+  mine: v.optional(v.literal(true)),
 });
 export type ChatMessage = v.InferOutput<typeof ChatMessage>;
 

@@ -173,6 +173,9 @@ describe('a call, through the UI', () => {
     const history = bob.page.getByRole('complementary', { name: 'Chat' });
     await history.getByText('Hello <b>Bob</b>', { exact: true }).waitFor();
     await history.getByText('Hi Alice', { exact: true }).waitFor();
+    // His own message is still his, though he has a new peer id now.
+    expect(await history.locator('li', { hasText: 'Hi Alice' }).locator('strong').textContent()).toBe('You');
+    expect(await history.locator('li', { hasText: 'Hello <b>Bob</b>' }).locator('strong').textContent()).toBe('Alice');
     // Alice ends with exactly one tile for Bob: his old id goes (told by a `leave`, or, when the socket
     // closing wins that race, by his old connection going quiet within seconds), the new one stays.
     await poll(() => cameraTiles(alice.page).count(), 15_000).toBe(2);

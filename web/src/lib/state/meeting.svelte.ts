@@ -169,9 +169,9 @@ export function createMeeting(initialCode: string | null, deps: MeetingDeps): Me
       list();
       if (view && phase === 'in-room') toasts.show(`${view.name} left`);
     });
-    current.on('chat', ({ from, name, text }) => {
+    current.on('chat', ({ mine, name, text }) => {
       chat = [...current.chat];
-      if (from === self?.id || panel === 'chat') return;
+      if (mine || panel === 'chat') return;
       unread++;
       chatNotices.push(toasts.show(`${name}: ${text.length > 80 ? text.slice(0, 80) + '…' : text}`));
       chatNotices.splice(0, chatNotices.length - 8);
