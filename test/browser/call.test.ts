@@ -154,6 +154,12 @@ describe('a call, through the UI', () => {
     await bob.page.keyboard.press('Enter');
     const aliceChat = alice.page.getByRole('complementary', { name: 'Chat' });
     await aliceChat.getByText('Hi Alice', { exact: true }).waitFor();
+    // Alice's panel is open: what arrives is in a live region, read out by screen readers.
+    expect(await aliceChat.getByRole('list').getAttribute('aria-live')).toBe('polite');
+    // Escape closes Bob's panel, and the focus goes back to its button.
+    await bob.page.keyboard.press('Escape');
+    await bobChat.waitFor({ state: 'detached' });
+    expect(await bob.page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Chat');
     // Tab order: the controls come before the panel (back from the message box: the panel's close button,
     // then the last control).
     await alice.page.getByLabel('Message').focus();

@@ -1,6 +1,6 @@
-// Before the meeting: a link that cannot be a meeting or names none, a guest who goes by another name this time, a
-// request that hangs, a meeting that cannot be reached yet, going back while a join gets ready or a
-// meeting loads, and a full meeting. Each through the UI, each in a browser context of its own.
+// Before the meeting: a link that cannot be a meeting or names none, a guest who goes by another name this
+// time (and mutes with the keyboard shortcuts), a request that hangs, a meeting that cannot be reached yet,
+// going back while a join gets ready or a meeting loads, and a full meeting. Each through the UI, each in a browser context of its own.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { joinFromPreJoin, poll, startMeetingAsGuest, tileOf, useStackAndBrowser } from './helpers.js';
@@ -51,9 +51,19 @@ describe('before the meeting', () => {
     await page.waitForURL(/\/m\/[a-z]{3}-[a-z]{4}-[a-z]{3}$/);
     // The pre-join screen asks again, with the new name filled in.
     expect(await page.getByLabel('Your name').inputValue()).toBe('Alicia');
+    // The shortcuts work here too, the focus in the name field: she joins muted, camera off.
+    await page.getByRole('button', { name: 'Mute', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Stop video', exact: true }).waitFor();
+    await page.getByLabel('Your name').focus();
+    await page.keyboard.press('Control+d');
+    await page.keyboard.press('Control+e');
+    await page.getByRole('button', { name: 'Unmute', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Start video', exact: true }).waitFor();
     await joinFromPreJoin(page);
     // Our own tile carries the name the server knows us by.
     await tileOf(page, 'Alicia').waitFor();
+    await page.getByRole('button', { name: 'Unmute', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Start video', exact: true }).waitFor();
     await context.close();
   }, 60_000);
 
