@@ -48,7 +48,7 @@ export class WebSocketGateway {
   readonly #connections = new Map<string, Connection>();
   readonly #pending = new Set<Promise<unknown>>();
   readonly #silenced = new Set<string>();
-  readonly #refusals = new Map<string, { status: number; type: string }>();
+  readonly #refusals = new Map<string, { status: number; type: string; times: number }>();
   readonly #holds = new Map<string, string[]>();
 
   constructor(private readonly options: WebSocketGatewayOptions = {}) {}
@@ -74,11 +74,12 @@ export class WebSocketGateway {
   }
 
   /**
-   * Answers the next PostToConnection to this connection with an error instead of delivering it, so tests
-   * can see what the handlers do when a send fails (the SDK retries a 429 or a 5xx: one of those goes unseen).
+   * Answers the next `times` PostToConnection requests to this connection with an error instead of
+   * delivering them, so tests can see what the handlers do when a send fails. The SDK retries a 429 or a
+   * 5xx (3 attempts in all): a send fails only once every attempt was refused.
    */
-  refuseNextPost(connectionId: string, status: number, type: string): void {
-    this.#refusals.set(connectionId, { status, type });
+  refuseNextPost(connectionId: string, status: number, type: string, times = 1): void {
+    this.#refusals.set(connectionId, { status, type, times });
   }
 
   /**
@@ -241,7 +242,10 @@ export class WebSocketGateway {
         const data = Buffer.concat(chunks);
         if (data.length > MAX_MESSAGE_BYTES) return error(413, 'PayloadTooLargeException', 'Message too long');
         const refusal = this.#refusals.get(connectionId);
-        if (refusal && this.#refusals.delete(connectionId)) return error(refusal.status, refusal.type, 'Refused for a test');
+        if (refusal) {
+          if (--refusal.times === 0) this.#refusals.delete(connectionId);
+          return error(refusal.status, refusal.type, 'Refused for a test');
+        }
         if (!connection || connection.socket.readyState !== WebSocket.OPEN) return gone();
         this.#touch(connection);
         const held = this.#holds.get(connectionId);

@@ -402,6 +402,45 @@ describe('chat', () => {
   });
 });
 
+describe('a recipient that cannot take a message', () => {
+  // API Gateway answers 429 for a client whose receive buffer is full (one that stopped reading, or a
+  // congested link). That is the recipient's trouble: the sender's action has taken effect.
+  it('costs the others nothing: the join, the chat and the signal still hold for the sender', async () => {
+    const { code, a, b } = await meetingWithTwo();
+    const annConnection = async () => {
+      for (const id of local.stack.gateway.connectionIds()) {
+        if ((await services.store().getConnection(id))?.peerId === a.joined.self.id) return id;
+      }
+      throw new Error("Ann's connection not found");
+    };
+    const ann = await annConnection();
+    // Every attempt the SDK makes (3) is refused.
+    const refuseAnn = () => local.stack.gateway.refuseNextPost(ann, 429, 'LimitExceededException', 3);
+
+    refuseAnn();
+    const { client: cy, joined } = await local.joined(code, 'Cy');
+    expect(joined.peers.map((p) => p.id).sort()).toEqual([a.joined.self.id, b.joined.self.id].sort());
+    await b.client.next('peer-joined', (m) => m.peer.id === joined.self.id);
+    await local.stack.gateway.settle();
+
+    refuseAnn();
+    cy.send({ action: 'chat', text: 'hello' });
+    await cy.next('chat', (m) => m.text === 'hello');
+    await b.client.next('chat', (m) => m.text === 'hello');
+    await local.stack.gateway.settle();
+
+    refuseAnn();
+    cy.send({ action: 'signal', to: a.joined.self.id, data: { seq: 1 } });
+    await local.stack.gateway.settle();
+    await cy.nothing('error', 0);
+    // Ann missed all three (the refusals were used up), is still in, and hears what comes next.
+    expect(a.client.messages.filter((m) => m.type === 'chat' || m.type === 'signal' || (m.type === 'peer-joined' && m.peer.id === joined.self.id))).toEqual([]);
+    cy.send({ action: 'signal', to: a.joined.self.id, data: { seq: 2 } });
+    expect((await a.client.next('signal')).data).toEqual({ seq: 2 });
+    for (const c of [a.client, b.client, cy]) c.close();
+  });
+});
+
 describe('leave and disconnect', () => {
   it('tells the others when someone leaves, naming the seat, and the socket stays usable', async () => {
     const { code, a, b, benSeat } = await meetingWithTwo();

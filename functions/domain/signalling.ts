@@ -249,8 +249,21 @@ export class Signalling {
     await Promise.all(participants.map((p) => this.#sendOrEvict(p, message)));
   }
 
+  /**
+   * Best effort: a recipient API Gateway cannot take the message from (429 for a full receive buffer, a
+   * fault) misses it, and the sender's action still holds. Failing it would make the sender retry (a chat
+   * stored twice) or, for a join, start over, over and over, for as long as one member is slow.
+   * What a peer misses, its peer links recover: an unanswered offer is sent again, a failed ICE restarts.
+   */
   async #sendOrEvict(target: Participant, message: ServerMessage): Promise<void> {
-    if ((await this.sender.send(target.connectionId, message)) === 'gone') await this.#evict(target);
+    let sent: SendResult;
+    try {
+      sent = await this.sender.send(target.connectionId, message);
+    } catch (error) {
+      console.error(`${message.type} not delivered to ${target.connectionId}`, error);
+      return;
+    }
+    if (sent === 'gone') await this.#evict(target);
   }
 
   /** A 410 from API Gateway: the target's socket is gone though its $disconnect never reached us. */
