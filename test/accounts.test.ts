@@ -189,11 +189,14 @@ describe('meetings', () => {
     expect(res.body.error).toMatchObject({ code: 'internal', message: expect.stringMatching(/Try again/) });
   });
 
-  it('gives guests an empty history', async () => {
-    const { token } = await local.guest('Visitor');
+  it('gives guests an empty history, and keeps none for them', async () => {
+    const { token, user } = await local.guest('Visitor');
     await local.meeting(token);
     const history = await local.api('GET', '/meetings', undefined, token);
     expect(history.body).toEqual({ meetings: [] });
+    // Nobody ever reads a guest's history: hosting a meeting writes no line of it.
+    expect(user.id).toMatch(/^g_/);
+    expect(await services.store().listHistory(user.id)).toEqual([]);
   });
 
   it.each([

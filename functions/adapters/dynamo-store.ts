@@ -67,9 +67,9 @@ export class DynamoStore implements AccountStore, MeetingStore, SignallingStore,
 
   // ---- meetings ----
 
-  async createMeeting(meeting: MeetingRecord, history: HistoryRecord): Promise<boolean> {
+  async createMeeting(meeting: MeetingRecord, history: HistoryRecord | undefined): Promise<boolean> {
     if (!(await this.#putIfAbsent({ ...keys.meeting(meeting.code), ...meeting }))) return false;
-    await this.db.send(new PutCommand({ TableName: this.table, Item: historyItem(history) }));
+    if (history) await this.db.send(new PutCommand({ TableName: this.table, Item: historyItem(history) }));
     return true;
   }
 

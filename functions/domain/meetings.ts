@@ -28,7 +28,8 @@ export class Meetings {
         hostName: host.name,
         createdAt,
       };
-      const history = { userId: host.userId, code: meeting.code, lastJoinedAt: createdAt };
+      // Guests have no history to show (see `history`): writing them one would only cost.
+      const history = host.guest ? undefined : { userId: host.userId, code: meeting.code, lastJoinedAt: createdAt };
       if (await this.store.createMeeting(meeting, history)) return meeting;
     }
     throw new DomainError('internal', 'Could not find a free meeting code. Try again.');

@@ -87,7 +87,8 @@ export interface AccountStore {
 }
 
 export interface MeetingStore {
-  createMeeting(meeting: MeetingRecord, history: HistoryRecord): Promise<boolean>;
+  /** Writes the meeting unless its code is taken (false), then the host's history line if given. */
+  createMeeting(meeting: MeetingRecord, history: HistoryRecord | undefined): Promise<boolean>;
   getMeeting(code: string): Promise<MeetingRecord | undefined>;
   getMeetings(codes: string[]): Promise<MeetingRecord[]>;
   listHistory(userId: string): Promise<HistoryRecord[]>;
