@@ -2,7 +2,8 @@
 // the very handlers the cloud runs, and the built web client with /config.json, all at one URL:
 //   /            web client (SPA fallback)      /config.json   {apiUrl:"/api", wsUrl:"/ws", iceServers}
 //   /api/...     HTTP API                       /ws            WebSocket API
-//   /local/@connections/{id}                    management API the handlers post through
+//   /local/@connections/{id}                    management API the handlers post through (only they may:
+//                                               signed, from loopback, to 127.0.0.1)
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';

@@ -225,6 +225,14 @@ export class WebSocketGateway {
       res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-errortype': type });
       res.end(JSON.stringify({ message }));
     };
+    // On AWS only a caller with IAM rights may post to a client. Here: only our own handlers, which run in
+    // this process and sign as the SDK does. Not a page in a browser (its Host is its own site's name, even
+    // when a rebinding DNS points it at this machine), nor another machine when the stack listens beyond
+    // loopback.
+    if (!fromOwnHandlers(req)) {
+      error(403, 'ForbiddenException', 'Only the handlers of this local stack may use @connections');
+      return true;
+    }
     let connectionId: string;
     try {
       connectionId = decodeURIComponent(match[1]!);
@@ -306,4 +314,13 @@ function headerMap(req: IncomingMessage): Record<string, string> {
   const out: Record<string, string> = {};
   for (let i = 0; i < req.rawHeaders.length; i += 2) out[req.rawHeaders[i]!] = req.rawHeaders[i + 1]!;
   return out;
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
+
+/** A signed request (as the SDK sends) from this machine, to the loopback address handlers are given. */
+function fromOwnHandlers(req: IncomingMessage): boolean {
+  const host = /^127\.0\.0\.1:\d+$/.test(req.headers.host ?? '');
+  const signed = /^AWS4-HMAC-SHA256 Credential=/.test(req.headers.authorization ?? '');
+  return host && signed && LOOPBACK.test(req.socket.remoteAddress ?? '');
 }

@@ -58,8 +58,33 @@ describe('@connections', () => {
     client.close();
   });
 
+  it('refuses a request that is not from the handlers: unsigned, or for another host name', async () => {
+    const { token } = await local.guest();
+    const before = new Set(local.stack.gateway.connectionIds());
+    const client = await local.connect(token);
+    const id = local.stack.gateway.connectionIds().find((c) => !before.has(c))!;
+    const url = `${local.url}/local/@connections/${encodeURIComponent(id)}`;
+    const signed = { authorization: 'AWS4-HMAC-SHA256 Credential=local/20260101/local/execute-api/aws4_request' };
+    const unsigned = await fetch(url, { method: 'POST', body: '{"type":"chat","name":"Host"}' });
+    expect(unsigned.status).toBe(403);
+    expect(unsigned.headers.get('x-amzn-errortype')).toBe('ForbiddenException');
+    // A page whose DNS rebinds to this machine sends its own name as the Host (fetch cannot set it: node:http can).
+    const { request } = await import('node:http');
+    const rebound = await new Promise<number>((resolve, reject) => {
+      const req = request(url, { method: 'GET', headers: { ...signed, host: 'evil.example' } }, (res) => resolve(res.statusCode ?? 0));
+      req.on('error', reject).end();
+    });
+    expect(rebound).toBe(403);
+    await client.nothing('chat', 100);
+    client.close();
+  });
+
   it('answers a malformed connection id with 400 and keeps serving', async () => {
-    const res = await fetch(`${local.url}/local/@connections/%E0%A4%A`, { method: 'POST', body: '{}' });
+    const res = await fetch(`${local.url}/local/@connections/%E0%A4%A`, {
+      method: 'POST',
+      body: '{}',
+      headers: { authorization: 'AWS4-HMAC-SHA256 Credential=local/20260101/local/execute-api/aws4_request' },
+    });
     expect(res.status).toBe(400);
     expect(res.headers.get('x-amzn-errortype')).toBe('BadRequestException');
     expect((await fetch(`${local.url}/config.json`)).status).toBe(200);
