@@ -75,6 +75,8 @@ describe('accounts', () => {
     ['a guest name of invisible characters', '/auth/guest', { name: '\u200b\u3164\u2800' }, 'invalid-request'],
     ['a name that turns the text after it backwards', '/auth/guest', { name: '\u202eevil' }, 'invalid-request'],
     ['a name with a control character', '/auth/register', { email: 'a@b.co', password: 'password1', name: 'Ann\u001b[31m' }, 'invalid-request'],
+    ['a name broken over two lines', '/auth/guest', { name: 'Ann\u2028Admin' }, 'invalid-request'],
+    ['a name with hidden annotation text', '/auth/guest', { name: 'A\ufff9hidden\ufffb' }, 'invalid-request'],
     // bcrypt reads 72 bytes: 37 accented letters are 74, and whatever came after the 72nd would not count.
     ['a password over 72 bytes', '/auth/register', { email: 'a@b.co', password: 'é'.repeat(37), name: 'A' }, 'invalid-request'],
     ['a sign-in password of megabytes', '/auth/login', { email: 'a@b.co', password: 'x'.repeat(1_000_001) }, 'invalid-request'],
@@ -87,6 +89,14 @@ describe('accounts', () => {
     // A sentence for a person: no schema jargon.
     expect(res.body.error.message).toMatch(/^[A-Z"].{5,}\.$/);
     expect(res.body.error.message).not.toMatch(/Invalid|Expected|received/);
+  });
+
+  it('marks every answer as JSON a browser must not sniff, since errors quote what was sent', async () => {
+    const res = await fetch(`${local.url}/api/meetings/%3Cscript%3Ealert(1)%3C%2Fscript%3E`);
+    expect(res.status).toBe(404);
+    expect(await res.text()).toContain('<script>');
+    expect(res.headers.get('content-type')).toBe('application/json');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
   it('still signs in an account made before the 72-byte rule, whose password is longer', async () => {

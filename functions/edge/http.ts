@@ -74,7 +74,8 @@ function bearer(header: string | undefined): string | undefined {
 function json(statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 {
   return {
     statusCode,
-    headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+    // nosniff: a browser must never read an answer (which may quote what someone sent) as anything but JSON.
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' },
     body: JSON.stringify(body),
   };
 }

@@ -4,8 +4,12 @@
 // to type.
 import * as v from 'valibot';
 
-/** Control characters (NUL, ESC, newlines...) and the bidirectional marks, embeddings, overrides and isolates. */
-const CONTROL = /[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
+/**
+ * Control characters (NUL, ESC, newlines...), the line and paragraph separators (a line break in a one-line
+ * name), the interlinear annotation marks (they hide text), and the bidirectional marks, embeddings,
+ * overrides and isolates.
+ */
+const CONTROL = /[\p{Cc}\u2028\u2029\ufff9-\ufffb\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
 /** Characters that show as blank space though Unicode files some of them under letters or symbols. */
 const BLANK = /[\s\u115f\u1160\u3164\uffa0\u2800\u200b-\u200f\u2060-\u2064\ufeff]/gu;
 const VISIBLE = /[\p{L}\p{N}\p{P}\p{S}]/u;
