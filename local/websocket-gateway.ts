@@ -48,7 +48,7 @@ export class WebSocketGateway {
   readonly #connections = new Map<string, Connection>();
   readonly #pending = new Set<Promise<unknown>>();
   readonly #silenced = new Set<string>();
-  readonly #refusals = new Map<string, { status: number; type: string; times: number }>();
+  readonly #refusals = new Map<string, { status: number; type: string; times: number; usedUp: () => void }>();
   readonly #holds = new Map<string, string[]>();
 
   constructor(private readonly options: WebSocketGatewayOptions = {}) {}
@@ -76,10 +76,10 @@ export class WebSocketGateway {
   /**
    * Answers the next `times` PostToConnection requests to this connection with an error instead of
    * delivering them, so tests can see what the handlers do when a send fails. The SDK retries a 429 or a
-   * 5xx (3 attempts in all): a send fails only once every attempt was refused.
+   * 5xx (3 attempts in all): a send fails only once every attempt was refused. Resolves once all were used.
    */
-  refuseNextPost(connectionId: string, status: number, type: string, times = 1): void {
-    this.#refusals.set(connectionId, { status, type, times });
+  refuseNextPost(connectionId: string, status: number, type: string, times = 1): Promise<void> {
+    return new Promise((usedUp) => this.#refusals.set(connectionId, { status, type, times, usedUp }));
   }
 
   /**
@@ -251,7 +251,7 @@ export class WebSocketGateway {
         if (data.length > MAX_MESSAGE_BYTES) return error(413, 'PayloadTooLargeException', 'Message too long');
         const refusal = this.#refusals.get(connectionId);
         if (refusal) {
-          if (--refusal.times === 0) this.#refusals.delete(connectionId);
+          if (--refusal.times === 0 && this.#refusals.delete(connectionId)) refusal.usedUp();
           return error(refusal.status, refusal.type, 'Refused for a test');
         }
         if (!connection || connection.socket.readyState !== WebSocket.OPEN) return gone();

@@ -417,20 +417,24 @@ describe('a recipient that cannot take a message', () => {
     // Every attempt the SDK makes (3) is refused.
     const refuseAnn = () => local.stack.gateway.refuseNextPost(ann, 429, 'LimitExceededException', 3);
 
-    refuseAnn();
+    // Each step waits until all three attempts were refused, and the invocation has finished.
+    let refused = refuseAnn();
     const { client: cy, joined } = await local.joined(code, 'Cy');
     expect(joined.peers.map((p) => p.id).sort()).toEqual([a.joined.self.id, b.joined.self.id].sort());
     await b.client.next('peer-joined', (m) => m.peer.id === joined.self.id);
+    await refused;
     await local.stack.gateway.settle();
 
-    refuseAnn();
+    refused = refuseAnn();
     cy.send({ action: 'chat', text: 'hello' });
     await cy.next('chat', (m) => m.text === 'hello');
     await b.client.next('chat', (m) => m.text === 'hello');
+    await refused;
     await local.stack.gateway.settle();
 
-    refuseAnn();
+    refused = refuseAnn();
     cy.send({ action: 'signal', to: a.joined.self.id, data: { seq: 1 } });
+    await refused;
     await local.stack.gateway.settle();
     await cy.nothing('error', 0);
     // Ann missed all three (the refusals were used up), is still in, and hears what comes next.
