@@ -1,7 +1,11 @@
 // Accounts and meetings over the real local HTTP API, on dynalite.
 import bcrypt from 'bcryptjs';
 import { describe, expect, it, vi } from 'vitest';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamoClient } from '../functions/adapters/dynamo-client.js';
+import { env } from '../functions/adapters/env.js';
 import { services } from '../functions/adapters/services.js';
+import { nextAttemptAt } from '../functions/domain/accounts.js';
 import { dynamoFault } from './support/dynamo-fault.js';
 import { useLocalStack } from './support/local-stack.js';
 import { expiredToken, foreignToken, ourSecret, signToken, tokenWithoutExpiry } from './support/tokens.js';
@@ -9,6 +13,36 @@ import { expiredToken, foreignToken, ourSecret, signToken, tokenWithoutExpiry } 
 const local = useLocalStack();
 
 describe('accounts', () => {
+  it('slows guessing: after five wrong passwords the account waits, even for the right one, then signs in', async () => {
+    const account = await local.account('Guess');
+    const login = (password: string) => local.api('POST', '/auth/login', { email: account.user.email, password });
+    for (let i = 0; i < 5; i++) expect((await login(`wrong-${i}-password`)).status).toBe(401);
+    const waiting = await login('correct horse');
+    expect(waiting.status).toBe(429);
+    expect(waiting.body.error).toEqual({ code: 'too-many-attempts', message: expect.stringMatching(/^Too many wrong passwords for this account\. Try again in (29|30) seconds\.$/) });
+    // Another account is not held up.
+    const other = await local.account('Other');
+    expect((await local.api('POST', '/auth/login', { email: other.user.email, password: 'correct horse' })).status).toBe(200);
+
+    // Half a minute on (the last wrong password moved back): the right password gets in, and that resets the count.
+    await dynamoClient().send(
+      new UpdateCommand({
+        TableName: env.tableName(),
+        Key: { pk: `ACCOUNT#${account.user.email!.toLowerCase()}`, sk: 'ACCOUNT' },
+        UpdateExpression: 'SET lastFailedSignInAt = lastFailedSignInAt - :wait',
+        ExpressionAttributeValues: { ':wait': 30_000 },
+      }),
+    );
+    expect((await login('correct horse')).status).toBe(200);
+    expect((await login('wrong-again')).status).toBe(401);
+    expect((await login('correct horse')).status).toBe(200);
+  });
+
+  it('waits twice as long after each further wrong password, up to 15 minutes', () => {
+    const after = (failedSignIns: number) => nextAttemptAt({ failedSignIns, lastFailedSignInAt: 0 }) / 1000;
+    expect([0, 4, 5, 6, 7, 9, 10, 11, 50].map(after)).toEqual([0, 0, 30, 60, 120, 480, 900, 900, 900]);
+  });
+
   it('registers, then signs in with the same password', async () => {
     const email = `grace-${Date.now()}@example.com`;
     const reg = await local.api('POST', '/auth/register', { email, password: 'lovelace1843', name: 'Grace' });

@@ -65,6 +65,34 @@ export class DynamoStore implements AccountStore, MeetingStore, SignallingStore,
     return strip<Account>(Item);
   }
 
+  async recordFailedSignIn(email: string, at: number): Promise<void> {
+    await this.#conditional(() =>
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.account(email),
+          UpdateExpression: 'ADD failedSignIns :one SET lastFailedSignInAt = :at',
+          // Never a new item: an account deleted meanwhile stays deleted.
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':one': 1, ':at': at },
+        }),
+      ),
+    );
+  }
+
+  async clearFailedSignIns(email: string): Promise<void> {
+    await this.#conditional(() =>
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.account(email),
+          UpdateExpression: 'REMOVE failedSignIns, lastFailedSignInAt',
+          ConditionExpression: 'attribute_exists(pk)',
+        }),
+      ),
+    );
+  }
+
   // ---- meetings ----
 
   async createMeeting(meeting: MeetingRecord, history: HistoryRecord | undefined): Promise<boolean> {

@@ -4,7 +4,7 @@ import bcrypt from 'bcryptjs';
 import type { AuthResponse, GuestRequest, LoginRequest, RegisterRequest, User } from '../protocol/index.js';
 import { DomainError } from './errors.js';
 import { newId } from './ids.js';
-import type { AccountStore, Clock } from './ports.js';
+import type { Account, AccountStore, Clock } from './ports.js';
 import type { TokenClaims, TokenService } from './tokens.js';
 
 /** How long a sign-in can be renewed by refreshing its token: a week for an account, a day for a guest. */
@@ -17,6 +17,31 @@ const MAX_GUEST_AGE_S = 24 * 3600;
  * an unknown email take twice as long, which tells whether an email has an account.
  */
 const dummyHashes = new Map<number, Promise<string>>();
+
+/**
+ * Guessing a password is slowed per account: after FREE_ATTEMPTS wrong ones in a row, each further attempt
+ * waits, 30 s and then twice as long after each wrong one, up to 15 minutes; a sign-in resets it. That
+ * turns the millions of guesses a day the API's shared throttle allows into about a hundred, while someone
+ * who forgot which password they used loses a few minutes. (An account existing is no secret here:
+ * registering tells it.)
+ */
+const FREE_ATTEMPTS = 5;
+const FIRST_WAIT_MS = 30_000;
+const LONGEST_WAIT_MS = 15 * 60_000;
+
+/** When the account may next try a password, given its record of wrong ones. */
+export function nextAttemptAt(account: Pick<Account, 'failedSignIns' | 'lastFailedSignInAt'>): number {
+  const failures = account.failedSignIns ?? 0;
+  if (failures < FREE_ATTEMPTS) return 0;
+  const wait = Math.min(FIRST_WAIT_MS * 2 ** (failures - FREE_ATTEMPTS), LONGEST_WAIT_MS);
+  return (account.lastFailedSignInAt ?? 0) + wait;
+}
+
+const tooManyAttempts = (waitMs: number) => {
+  const seconds = Math.ceil(waitMs / 1000);
+  const wait = seconds < 90 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`;
+  return new DomainError('too-many-attempts', `Too many wrong passwords for this account. Try again in ${wait}.`);
+};
 
 export class Accounts {
   constructor(
@@ -37,9 +62,17 @@ export class Accounts {
   }
 
   async login(req: LoginRequest): Promise<AuthResponse> {
-    const account = await this.store.findAccount(req.email.trim());
+    const email = req.email.trim();
+    const account = await this.store.findAccount(email);
+    const now = this.clock.now();
+    // Refused before the password is even compared: a right guess must not show while the wait lasts.
+    if (account && nextAttemptAt(account) > now) throw tooManyAttempts(nextAttemptAt(account) - now);
     const ok = await bcrypt.compare(req.password, account?.passwordHash ?? (await this.#dummy()));
-    if (!account || !ok) throw new DomainError('invalid-credentials', 'Wrong email or password.');
+    if (!account || !ok) {
+      if (account) await this.store.recordFailedSignIn(email, now);
+      throw new DomainError('invalid-credentials', 'Wrong email or password.');
+    }
+    if (account.failedSignIns) await this.store.clearFailedSignIns(email);
     return this.#session({ id: account.userId, name: account.name, email: account.email, guest: false });
   }
 

@@ -7,6 +7,9 @@ export interface Account {
   name: string;
   passwordHash: string;
   createdAt: number;
+  /** Wrong passwords since the last sign-in, and when the last came: they slow the next attempts. */
+  failedSignIns?: number;
+  lastFailedSignInAt?: number;
 }
 
 export interface MeetingRecord {
@@ -84,6 +87,9 @@ export interface AccountStore {
   /** Creates the account unless one exists for this email (any case); returns false when taken. */
   createAccount(account: Account): Promise<boolean>;
   findAccount(email: string): Promise<Account | undefined>;
+  /** Counts a wrong password (one atomic increment: attempts at the same moment all count). */
+  recordFailedSignIn(email: string, at: number): Promise<void>;
+  clearFailedSignIns(email: string): Promise<void>;
 }
 
 export interface MeetingStore {

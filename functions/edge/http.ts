@@ -28,6 +28,7 @@ const STATUS: Record<HttpErrorCode, number> = {
   unauthorized: 401,
   'invalid-credentials': 401,
   'email-taken': 409,
+  'too-many-attempts': 429,
   'meeting-not-found': 404,
   'not-found': 404,
   internal: 500,

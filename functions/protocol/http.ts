@@ -103,6 +103,7 @@ export const HTTP_ERROR_CODES = [
   'unauthorized',
   'invalid-credentials',
   'email-taken',
+  'too-many-attempts',
   'meeting-not-found',
   'not-found',
   'internal',
