@@ -102,6 +102,32 @@ describe('resilience', () => {
     await poll(() => tileOf(bob.page, 'Alice').getAttribute('data-audio')).toBe('on');
   });
 
+  it("keeps someone whose socket is down when our own socket drops and comes back meanwhile", async () => {
+    const { services } = await import('../../functions/adapters/services.js');
+    /** The gateway's connection that holds `name`'s seat now. */
+    const connectionOf = async (name: string) => {
+      for (const id of stack.gateway.connectionIds()) if ((await services.store().getConnection(id))?.name === name) return id;
+      throw new Error(`no connection for ${name}`);
+    };
+    const bobPeerConnections = await bob.page.evaluate(() => (window as any).__test.pcs.length);
+    aliceOffline = true;
+    stack.gateway.disconnect(await connectionOf('Alice'));
+    await poll(() => tileOf(bob.page, 'Alice').getAttribute('data-health')).toBe('reconnecting');
+    // Bob's own socket drops now: his join comes back with a list of peers without Alice in it.
+    const bobSocket = await connectionOf('Bob');
+    stack.gateway.disconnect(bobSocket);
+    await waitUntil(() => connectionOf('Bob').catch(() => bobSocket), (id) => id !== bobSocket, { what: "Bob's new socket" });
+    await bob.page.getByText('Reconnecting to the meeting').waitFor({ state: 'detached', timeout: 15_000 });
+    await sleep(1000);
+    // Alice's media still flows, so Bob keeps her: same tile, same connection.
+    expect(await cameraTiles(bob.page).count()).toBe(2);
+    await expectMediaFlowing(bob.page, 1);
+    aliceOffline = false;
+    await alice.page.getByText('Reconnecting to the meeting').waitFor({ state: 'detached', timeout: 15_000 });
+    await poll(() => tileOf(bob.page, 'Alice').getAttribute('data-health')).toBe('connected');
+    expect(await bob.page.evaluate(() => (window as any).__test.pcs.length)).toBe(bobPeerConnections);
+  });
+
   it('survives the page closing its own socket', async () => {
     const sockets = () => bob.page.evaluate(() => (window as any).__test.sockets.length as number);
     const opened = await sockets();

@@ -174,12 +174,16 @@ export function createRoom(signal: SignalClient, iceServers: RTCIceServer[]): Ro
 
   for (const type of ['status', 'error', 'failed'] as const) signal.on(type, (payload) => events.emit(type, payload as never));
   signal.on('joined', ({ message: { self, meeting, peers, chat: history }, resumed }) => {
-    // A new identity (every link was made for the old one: start over), or back with ours: whoever left
-    // while our socket was down never reached us with a peer-left.
+    // A new identity (every link was made for the old one: start over), or back with ours: someone not
+    // listed left while our socket was down, or only their socket is down (as ours was) and their media
+    // still flows: they are treated as away, and go once their media stops or the grace runs out.
     const gone = selfId !== null && selfId !== self.id;
     selfId = self.id;
     const present = new Set(peers.map((info) => info.id));
-    for (const id of [...participants.keys()]) if (gone || (resumed && !present.has(id))) remove(id);
+    for (const id of [...participants.keys()]) {
+      if (gone) remove(id);
+      else if (resumed && !present.has(id)) markAway(id);
+    }
     // A new identity starts over: the seats we just dropped are listed again as they are, to be met anew.
     if (gone) departed.clear();
     for (const info of peers) onPeerJoined(info, true);
