@@ -1,6 +1,7 @@
 // A two-person call through the real UI: started as a guest, joined by the invite link, media both
 // ways, mute and camera-off seen by the other side, screen share at its own resolution, chat (with
 // history after a reload), and "Leave". One meeting, shared by the steps in order, to keep it quick.
+import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   cameraTiles,
@@ -182,6 +183,14 @@ describe('a call, through the UI', () => {
     // His own message is still his, though he has a new peer id now.
     expect(await history.locator('li', { hasText: 'Hi Alice' }).locator('strong').textContent()).toBe('You');
     expect(await history.locator('li', { hasText: 'Hello <b>Bob</b>' }).locator('strong').textContent()).toBe('Alice');
+    // A long chat scrolls within the panel: the message box and the controls stay on the screen.
+    for (let i = 0; i < 25; i++) await bob.page.getByLabel('Message').fill(`line ${i}`).then(() => bob.page.keyboard.press('Enter'));
+    await history.getByText('line 24', { exact: true }).waitFor();
+    const onScreen = (page: Page, name: string) =>
+      page.getByRole('button', { name, exact: true }).evaluate((el) => el.getBoundingClientRect().bottom <= innerHeight);
+    expect(await onScreen(bob.page, 'Leave')).toBe(true);
+    expect(await onScreen(bob.page, 'Send')).toBe(true);
+    expect(await history.getByRole('list').evaluate((list) => list.scrollHeight > list.clientHeight)).toBe(true);
     // Alice ends with exactly one tile for Bob: his old id goes (told by a `leave`, or, when the socket
     // closing wins that race, by his old connection going quiet within seconds), the new one stays.
     await poll(() => cameraTiles(alice.page).count(), 15_000).toBe(2);
