@@ -207,11 +207,13 @@ describe('a call, through the UI', () => {
     });
     await carol.page.goto(`/m/${code}`);
     await carol.page.getByRole('alert').filter({ hasText: 'Camera access is blocked' }).waitFor();
-    await joinFromPreJoin(carol.page, 'Carol');
+    await joinFromPreJoin(carol.page, '🦊 Carol');
 
-    const carolOnAlice = tileOf(alice.page, 'Carol');
+    const carolOnAlice = tileOf(alice.page, '🦊 Carol');
     await carolOnAlice.waitFor();
     expect(await carolOnAlice.getAttribute('data-video')).toBe('off');
+    // Her avatar shows the whole fox, not half of its UTF-16 pair.
+    expect(await carolOnAlice.locator('.avatar').first().textContent()).toBe('🦊');
     await poll(() => carolOnAlice.getAttribute('data-audio')).toBe('on');
     // Alice hears Carol (audio packets from her connection increase) though no video comes.
     const audio = async () => (await mediaCounters(alice.page)).map((c) => c.audioPackets).sort((a, b) => a - b);
@@ -262,6 +264,21 @@ describe('a call, through the UI', () => {
     await poll(async () => (await captures()).live).toEqual([]);
     await dave.context.close();
     await poll(() => cameraTiles(alice.page).count()).toBe(2);
+  });
+
+  it('keeps emoji whole in a cut notice, and lays out right-to-left text right to left', async () => {
+    // Bob's panel is open (since his reload), Alice's closed: she gets notices, cut at 80 characters.
+    await bob.page.getByLabel('Message').fill(`${'a'.repeat(79)}🦊🦊 and more`);
+    await bob.page.keyboard.press('Enter');
+    const notice = alice.page.locator('.toast', { hasText: 'Bob: aaa' });
+    await notice.waitFor();
+    expect(await notice.textContent()).toContain(`Bob: ${'a'.repeat(79)}🦊…`);
+    await bob.page.getByLabel('Message').fill('שלום לכולם!');
+    await bob.page.keyboard.press('Enter');
+    await alice.page.getByRole('button', { name: 'Chat', exact: true }).click();
+    const hebrew = alice.page.getByRole('complementary', { name: 'Chat' }).getByText('שלום לכולם!', { exact: true });
+    expect(await hebrew.evaluate((p) => getComputedStyle(p).direction)).toBe('rtl');
+    await alice.page.keyboard.press('Escape');
   });
 
   it('"Leave" removes the tile on the other side', async () => {

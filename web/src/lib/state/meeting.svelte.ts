@@ -173,7 +173,9 @@ export function createMeeting(initialCode: string | null, deps: MeetingDeps): Me
       chat = [...current.chat];
       if (mine || panel === 'chat') return;
       unread++;
-      chatNotices.push(toasts.show(`${name}: ${text.length > 80 ? text.slice(0, 80) + '…' : text}`));
+      // Cut by code point: a cut by UTF-16 unit can leave half an emoji.
+      const chars = [...text];
+      chatNotices.push(toasts.show(`${name}: ${chars.length > 80 ? chars.slice(0, 80).join('') + '…' : text}`));
       chatNotices.splice(0, chatNotices.length - 8);
     });
     // A signal to someone who just left is expected during churn; anything else is worth a word.
