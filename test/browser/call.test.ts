@@ -91,6 +91,34 @@ describe('a call, through the UI', () => {
     expect(await tileOf(bob.page, 'Alice').getAttribute('data-audio')).toBe('on');
   });
 
+  it('switches the microphone mid-call from Settings, and the others still hear; the controls fit a phone', async () => {
+    const micInUse = () =>
+      alice.page.evaluate(() => {
+        const pc = (window as any).__test.pcs.find((p: RTCPeerConnection) => p.connectionState === 'connected');
+        return pc?.getSenders().find((s: RTCRtpSender) => s.track?.kind === 'audio')?.track?.label as string | undefined;
+      });
+    await alice.page.getByRole('button', { name: 'Settings', exact: true }).click();
+    const settings = alice.page.getByRole('complementary', { name: 'Settings' });
+    await poll(() => alice.page.evaluate(() => document.activeElement?.id)).toBe(await settings.getByLabel('Microphone').getAttribute('id'));
+    await settings.getByLabel('Microphone').selectOption({ label: 'Fake Audio Input 2' });
+    await poll(micInUse).toBe('Fake Audio Input 2');
+    await expectMediaFlowing(bob.page, 1);
+    expect(await tileOf(bob.page, 'Alice').getAttribute('data-audio')).toBe('on');
+    await alice.page.keyboard.press('Escape');
+    await settings.waitFor({ state: 'detached' });
+
+    // Every control, Settings included, within a 360 px wide phone's screen.
+    const phone = await suite.participant({ width: 360, height: 640 });
+    await phone.page.goto(`/m/${code}`);
+    await joinFromPreJoin(phone.page, 'Pat');
+    const rightEdges = await phone.page.locator('footer button').evaluateAll((buttons) => buttons.map((b) => b.getBoundingClientRect().right));
+    expect(rightEdges.length).toBe(8);
+    expect(Math.max(...rightEdges)).toBeLessThanOrEqual(360);
+    expect(await phone.page.evaluate(() => document.documentElement.scrollWidth)).toBe(360);
+    await phone.context.close();
+    await poll(() => cameraTiles(alice.page).count(), 15_000).toBe(2);
+  });
+
   it('a screen share arrives at its own resolution and stops cleanly', async () => {
     await alice.page.getByRole('button', { name: 'Share screen', exact: true }).click();
     const screenOnBob = tileOf(bob.page, 'Alice', 'screen');
@@ -166,7 +194,7 @@ describe('a call, through the UI', () => {
     await alice.page.getByLabel('Message').focus();
     await alice.page.keyboard.press('Shift+Tab');
     await alice.page.keyboard.press('Shift+Tab');
-    expect(await alice.page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Participants');
+    expect(await alice.page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Settings');
     await alice.page.getByLabel('Message').focus();
     // Closed, it gives the focus back to the button that opened it (not to the top of the page).
     await aliceChat.getByRole('button', { name: 'Close panel' }).click();

@@ -19,4 +19,5 @@ export type IconName =
   | 'warning'
   | 'schedule'
   | 'person'
-  | 'logout';
+  | 'logout'
+  | 'settings';

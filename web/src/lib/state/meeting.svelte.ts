@@ -16,7 +16,7 @@ import type { SessionState } from './session.svelte.js';
 import type { ToastsState } from './toasts.svelte.js';
 
 export type MeetingPhase = 'loading' | 'not-found' | 'prejoin' | 'joining' | 'in-room' | 'left' | 'failed';
-export type SidePanel = 'chat' | 'people' | null;
+export type SidePanel = 'chat' | 'people' | 'settings' | null;
 
 export interface MeetingDeps {
   app: AppServices;
