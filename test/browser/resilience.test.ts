@@ -3,7 +3,7 @@
 // glare (both sides renegotiating at the same moment) still ends with both connected; and a socket gone
 // half-open is found out when the network changes, and the offer lost in it meanwhile goes through. The gateway
 // delays every invocation at random here, so messages arrive out of order as they can on AWS.
-import type { Browser, WebSocketRoute } from 'playwright-core';
+import type { Browser, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/stack.js';
 import {
@@ -70,6 +70,13 @@ describe('resilience', () => {
     await stack?.close();
   });
 
+  /** The gateway's connection that holds `name`'s seat now. */
+  async function connectionOf(name: string): Promise<string> {
+    const { services } = await import('../../functions/adapters/services.js');
+    for (const id of stack.gateway.connectionIds()) if ((await services.store().getConnection(id))?.name === name) return id;
+    throw new Error(`no connection for ${name}`);
+  }
+
   it('keeps media flowing while the socket is down, and comes back without duplicates', async () => {
     const peerConnectionsBefore = await alice.page.evaluate(() => (window as any).__test.pcs.length);
     aliceOffline = true;
@@ -103,12 +110,6 @@ describe('resilience', () => {
   });
 
   it("keeps someone whose socket is down when our own socket drops and comes back meanwhile", async () => {
-    const { services } = await import('../../functions/adapters/services.js');
-    /** The gateway's connection that holds `name`'s seat now. */
-    const connectionOf = async (name: string) => {
-      for (const id of stack.gateway.connectionIds()) if ((await services.store().getConnection(id))?.name === name) return id;
-      throw new Error(`no connection for ${name}`);
-    };
     const bobPeerConnections = await bob.page.evaluate(() => (window as any).__test.pcs.length);
     aliceOffline = true;
     stack.gateway.disconnect(await connectionOf('Alice'));
@@ -126,6 +127,36 @@ describe('resilience', () => {
     await alice.page.getByText('Reconnecting to the meeting').waitFor({ state: 'detached', timeout: 15_000 });
     await poll(() => tileOf(bob.page, 'Alice').getAttribute('data-health')).toBe('connected');
     expect(await bob.page.evaluate(() => (window as any).__test.pcs.length)).toBe(bobPeerConnections);
+  });
+
+  it('keeps chat in the order it was written, and shows a message waiting for the socket as sending', async () => {
+    const chatOf = (page: Page) => page.getByRole('complementary', { name: 'Chat' });
+    const stored = (page: Page) => chatOf(page).locator('li:not(.sending) p').allTextContents();
+    await alice.page.getByRole('button', { name: 'Chat', exact: true }).click();
+    await bob.page.getByRole('button', { name: 'Chat', exact: true }).click();
+    const box = alice.page.getByLabel('Message');
+    const written = Array.from({ length: 8 }, (_, i) => `quick ${i}`);
+    for (const text of written) {
+      await box.fill(text);
+      await box.press('Enter');
+    }
+    // Every invocation here is delayed at random: sent together, they would be stored in any order.
+    await poll(() => stored(bob.page), 15_000).toEqual(written);
+    expect(await stored(alice.page)).toEqual(written);
+
+    aliceOffline = true;
+    stack.gateway.disconnect(await connectionOf('Alice'));
+    await alice.page.getByText('Reconnecting to the meeting').waitFor();
+    await box.fill('while away');
+    await box.press('Enter');
+    const waiting = chatOf(alice.page).locator('li.sending', { hasText: 'while away' });
+    await waiting.getByText('Sending…').waitFor();
+    aliceOffline = false;
+    await chatOf(bob.page).getByText('while away', { exact: true }).waitFor({ timeout: 15_000 });
+    await waiting.waitFor({ state: 'detached' });
+    expect(await chatOf(alice.page).getByText('while away', { exact: true }).count()).toBe(1);
+    await alice.page.keyboard.press('Escape');
+    await bob.page.keyboard.press('Escape');
   });
 
   it('survives the page closing its own socket', async () => {

@@ -26,6 +26,8 @@ export interface RoomEvents {
   'participant-updated': RemoteParticipant;
   'participant-left': RemoteParticipant;
   chat: ChatMessage;
+  /** Our messages not yet stored, oldest first (shown as sending). */
+  sending: readonly string[];
   error: ErrorMessage;
   failed: SignalFailure;
 }
@@ -41,7 +43,7 @@ export interface Room {
    */
   setTrack(slot: MediaSlot, track: MediaStreamTrack | null): void;
   setAudioEnabled(enabled: boolean): void;
-  /** Returns an error message a user can act on, or null once the message is on its way. */
+  /** Returns an error message a user can act on, or null once the message is on its way (or queued). */
   sendChat(text: string): string | null;
   /** Each remote participant's current loudness, 0..1. */
   audioLevels(): Map<string, number>;
@@ -53,6 +55,8 @@ export interface Room {
  */
 export const AWAY_GRACE_MS = 60_000;
 const LOST_RESYNC_GAP_MS = 3000;
+/** A chat message the server has not answered in this long (its invocation throttled) is sent again. */
+const CHAT_RETRY_MS = 5000;
 
 export function createRoom(signal: SignalClient, iceServers: RTCIceServer[]): Room {
   const events = createEmitter<RoomEvents>();
@@ -66,6 +70,14 @@ export function createRoom(signal: SignalClient, iceServers: RTCIceServer[]): Ro
   const awayTimers = new Map<string, ReturnType<typeof setTimeout>>();
   const chat: ChatMessage[] = [];
   const chatIds = new Set<string>();
+  /**
+   * Our messages not yet back from the server, oldest first. One is on its way at a time, the next once it
+   * is back: on AWS each message is its own invocation, and two sent together may be stored (and stamped)
+   * the other way round. While the socket is down they wait; when it is back the first goes (again).
+   */
+  const sending: string[] = [];
+  let sendingTimer: ReturnType<typeof setTimeout> | undefined;
+  let connected = false;
   const tracks: Record<MediaSlot, MediaStreamTrack | null> = { mic: null, camera: null, screen: null };
   const streams = { camera: new MediaStream(), screen: new MediaStream() };
   let state = INITIAL_MEDIA_STATE;
@@ -164,6 +176,20 @@ export function createRoom(signal: SignalClient, iceServers: RTCIceServer[]): Ro
     for (const link of links()) link.setPeerCount(participants.size);
   }
 
+  function sendNextChat(): void {
+    clearTimeout(sendingTimer);
+    if (!connected || !sending.length) return;
+    signal.send({ action: 'chat', text: sending[0]! });
+    sendingTimer = setTimeout(sendNextChat, CHAT_RETRY_MS);
+  }
+
+  /** The first of ours is stored (or refused): on to the next. */
+  function chatDone(): void {
+    sending.shift();
+    events.emit('sending', sending);
+    sendNextChat();
+  }
+
   function addChat(message: ChatMessage): boolean {
     if (chatIds.has(message.id)) return false;
     chatIds.add(message.id);
@@ -173,6 +199,12 @@ export function createRoom(signal: SignalClient, iceServers: RTCIceServer[]): Ro
   }
 
   for (const type of ['status', 'error', 'failed'] as const) signal.on(type, (payload) => events.emit(type, payload as never));
+  signal.on('status', (status) => {
+    const was = connected;
+    connected = status === 'connected';
+    if (connected && !was) sendNextChat();
+  });
+  signal.on('error', ({ action }) => action === 'chat' && chatDone());
   signal.on('joined', ({ message: { self, meeting, peers, chat: history }, resumed }) => {
     // A new identity (every link was made for the old one: start over), or back with ours: someone not
     // listed left while our socket was down, or only their socket is down (as ours was) and their media
@@ -210,7 +242,10 @@ export function createRoom(signal: SignalClient, iceServers: RTCIceServer[]): Ro
     if (from === selfId || departed.has(from) || selfId === null) return;
     (participants.get(from) ?? add(from, null, false)).link.receive(data);
   });
-  signal.on('chat', (message) => addChat(message) && events.emit('chat', message));
+  signal.on('chat', (message) => {
+    if (message.mine && message.text === sending[0]) chatDone();
+    if (addChat(message)) events.emit('chat', message);
+  });
 
   return {
     chat,
@@ -224,6 +259,7 @@ export function createRoom(signal: SignalClient, iceServers: RTCIceServer[]): Ro
       signal.leave();
       for (const link of links()) link.close();
       for (const timer of awayTimers.values()) clearTimeout(timer);
+      clearTimeout(sendingTimer);
       participants.clear();
       events.clear();
     },
@@ -248,7 +284,8 @@ export function createRoom(signal: SignalClient, iceServers: RTCIceServer[]): Ro
       const trimmed = text.trim();
       if (!trimmed) return 'Type a message first.';
       if (trimmed.length > MAX_CHAT_LENGTH) return `A message has at most ${MAX_CHAT_LENGTH} characters.`;
-      signal.send({ action: 'chat', text: trimmed });
+      if (sending.push(trimmed) === 1) sendNextChat();
+      events.emit('sending', sending);
       return null;
     },
 

@@ -38,6 +38,8 @@ export interface MeetingState {
   readonly self: { id: string; name: string } | null;
   readonly participants: readonly ParticipantView[];
   readonly chat: readonly ChatMessage[];
+  /** Our messages on their way, shown after the chat as sending. */
+  readonly sending: readonly string[];
   readonly unread: number;
   readonly panel: SidePanel;
   readonly status: SignalStatus;
@@ -79,6 +81,7 @@ export function createMeeting(initialCode: string | null, deps: MeetingDeps): Me
   let self = $state.raw<{ id: string; name: string } | null>(null);
   let participants = $state.raw<ParticipantView[]>([]);
   let chat = $state.raw<readonly ChatMessage[]>([]);
+  let sending = $state.raw<readonly string[]>([]);
   let unread = $state.raw(0);
   let panel = $state.raw<SidePanel>(null);
   let status = $state.raw<SignalStatus>('idle');
@@ -144,6 +147,7 @@ export function createMeeting(initialCode: string | null, deps: MeetingDeps): Me
       if (phase === 'in-room') toasts.show(`${info.name} joined`);
     };
     current.on('status', (next) => (status = next));
+    current.on('sending', (texts) => (sending = [...texts]));
     current.on('joined', (joined) => {
       chat = [...current.chat]; // the history the server sent, and what came while our socket was down
       self = joined.self;
@@ -260,6 +264,9 @@ export function createMeeting(initialCode: string | null, deps: MeetingDeps): Me
     },
     get chat() {
       return chat;
+    },
+    get sending() {
+      return sending;
     },
     get unread() {
       return unread;
