@@ -383,6 +383,22 @@ describe('chat', () => {
     for (const c of [a, b, late]) c.client.close();
   });
 
+  it("hands a message's ref back to its sender's account only, live and in the history", async () => {
+    const { code, a, b } = await meetingWithTwo();
+    a.client.send({ action: 'chat', text: 'numbered', ref: 'tab1-7' });
+    expect(await a.client.next('chat')).toMatchObject({ text: 'numbered', mine: true, ref: 'tab1-7' });
+    const toB = await b.client.next('chat');
+    expect(toB.ref).toBeUndefined();
+    expect(toB.mine).toBeUndefined();
+    // Ann from another tab finds it in her history, so a resend after a drop can be skipped.
+    const again = await local.connect(a.token);
+    again.send({ action: 'join', meeting: code });
+    expect((await again.next('joined')).chat.at(-1)).toMatchObject({ text: 'numbered', mine: true, ref: 'tab1-7' });
+    const late = await local.joined(code, 'Late');
+    expect(late.joined.chat.at(-1)!.ref).toBeUndefined();
+    for (const c of [a.client, b.client, again, late.client]) c.close();
+  });
+
   it('hands a joiner only the newest chat that fits in its byte budget, however the text escapes', async () => {
     const { code, a, b } = await meetingWithTwo();
     // A lone surrogate is one character but six bytes of JSON (\ud800): six such messages are over 128 KB.
@@ -564,6 +580,8 @@ describe('bad input', () => {
     ['chat with empty text', { action: 'chat', text: '' }, 'invalid-message'],
     ['chat with an array', { action: 'chat', text: ['a'] }, 'invalid-message'],
     ['chat of only blanks', { action: 'chat', text: ' \n\u200b ' }, 'invalid-message'],
+    ['chat with a ref that is no name', { action: 'chat', text: 'hi', ref: 'a b' }, 'invalid-message'],
+    ['chat with a ref too long', { action: 'chat', text: 'hi', ref: 'r'.repeat(25) }, 'invalid-message'],
     ['signal with data as a list', { action: 'signal', to: 'x', data: ['offer'] }, 'invalid-message'],
     ['signal with a state that is a list', { action: 'signal', to: 'x', data: { state: [1, 2] } }, 'invalid-message'],
     ['an action nested thousands deep', `{"action":${'['.repeat(6000)}${']'.repeat(6000)}}`, 'unknown-action'],

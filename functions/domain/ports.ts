@@ -65,6 +65,8 @@ export interface StoredChat {
   at: number;
   /** The sender's account or guest id, to mark the message `mine` for them (absent on older messages). */
   userId?: string;
+  /** The sender's name for it (ChatAction.ref), handed back with `mine`. */
+  ref?: string;
   /** DynamoDB's TTL removes the message after CHAT_LIFETIME_DAYS (epoch seconds). */
   expiresAt?: number;
 }

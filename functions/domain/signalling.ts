@@ -163,6 +163,7 @@ export class Signalling {
       from: connection.peerId,
       name: connection.name,
       userId: connection.userId,
+      ...(msg.ref ? { ref: msg.ref } : {}),
       text: msg.text,
       at: this.clock.now(),
     };
@@ -334,5 +335,6 @@ function peerInfo(p: Participant): PeerInfo {
 /** A stored message as `recipient` (a user id) receives it. */
 function toChatMessage(c: StoredChat, recipient: string): ChatMessage {
   const message: ChatMessage = { type: 'chat', id: c.id, from: c.from, name: c.name, text: c.text, at: c.at };
-  return c.userId === recipient ? { ...message, mine: true } : message;
+  if (c.userId !== recipient) return message;
+  return c.ref ? { ...message, mine: true, ref: c.ref } : { ...message, mine: true };
 }

@@ -68,6 +68,8 @@ export const ChatAction = v.object({
     // Sent and stored as typed (newlines and all), but never blank.
     v.check(hasVisibleText, 'A message needs some text.'),
   ),
+  /** The sender's own name for the message, handed back to it (`mine`) so that it knows which one came back. */
+  ref: v.optional(v.pipe(v.string(), v.regex(/^[\w-]{1,24}$/, 'A message ref is 1 to 24 letters, digits, _ or -.'))),
 });
 export const LeaveAction = v.object({ action: v.literal('leave') });
 export const PingAction = v.object({ action: v.literal('ping') });
@@ -102,6 +104,8 @@ export const ChatMessage = v.object({
    * a reload. Peer ids change with every join, so `from` cannot tell.
    */
   mine: v.optional(v.literal(true)),
+  /** The `ref` the sender gave, on messages that are `mine`. */
+  ref: v.optional(v.string()),
 });
 export type ChatMessage = v.InferOutput<typeof ChatMessage>;
 

@@ -5,6 +5,7 @@
 // and a late signal from someone who left does not bring them back.
 import { MAX_CHAT_LENGTH } from '$protocol/limits.js';
 import type { ChatMessage, ErrorMessage, PeerInfo } from '$protocol/messages.js';
+import { createChatOutbox } from './ChatOutbox.js';
 import { createEmitter, type Emitter } from './Emitter.js';
 import { createPeerLink, type LocalMedia, type MediaSlot, type PeerLink } from './PeerLink.js';
 import { INITIAL_MEDIA_STATE, type PeerMediaState } from './peer-signal.js';
@@ -55,8 +56,7 @@ export interface Room {
  */
 export const AWAY_GRACE_MS = 60_000;
 const LOST_RESYNC_GAP_MS = 3000;
-/** A chat message the server has not answered in this long (its invocation throttled) is sent again. */
-const CHAT_RETRY_MS = 5000;
+
 
 export function createRoom(signal: SignalClient, iceServers: RTCIceServer[]): Room {
   const events = createEmitter<RoomEvents>();
@@ -70,14 +70,12 @@ export function createRoom(signal: SignalClient, iceServers: RTCIceServer[]): Ro
   const awayTimers = new Map<string, ReturnType<typeof setTimeout>>();
   const chat: ChatMessage[] = [];
   const chatIds = new Set<string>();
-  /**
-   * Our messages not yet back from the server, oldest first. One is on its way at a time, the next once it
-   * is back: on AWS each message is its own invocation, and two sent together may be stored (and stamped)
-   * the other way round. While the socket is down they wait; when it is back the first goes (again).
-   */
-  const sending: string[] = [];
-  let sendingTimer: ReturnType<typeof setTimeout> | undefined;
-  let connected = false;
+  const outbox = createChatOutbox(
+    (text, ref) => signal.send({ action: 'chat', text, ref }),
+    () => events.emit('sending', outbox.texts),
+  );
+  /** Our socket was down since the last join (a renewal keeps it up): the outbox must check what arrived. */
+  let down = true;
   const tracks: Record<MediaSlot, MediaStreamTrack | null> = { mic: null, camera: null, screen: null };
   const streams = { camera: new MediaStream(), screen: new MediaStream() };
   let state = INITIAL_MEDIA_STATE;
@@ -176,20 +174,6 @@ export function createRoom(signal: SignalClient, iceServers: RTCIceServer[]): Ro
     for (const link of links()) link.setPeerCount(participants.size);
   }
 
-  function sendNextChat(): void {
-    clearTimeout(sendingTimer);
-    if (!connected || !sending.length) return;
-    signal.send({ action: 'chat', text: sending[0]! });
-    sendingTimer = setTimeout(sendNextChat, CHAT_RETRY_MS);
-  }
-
-  /** The first of ours is stored (or refused): on to the next. */
-  function chatDone(): void {
-    sending.shift();
-    events.emit('sending', sending);
-    sendNextChat();
-  }
-
   function addChat(message: ChatMessage): boolean {
     if (chatIds.has(message.id)) return false;
     chatIds.add(message.id);
@@ -200,11 +184,11 @@ export function createRoom(signal: SignalClient, iceServers: RTCIceServer[]): Ro
 
   for (const type of ['status', 'error', 'failed'] as const) signal.on(type, (payload) => events.emit(type, payload as never));
   signal.on('status', (status) => {
-    const was = connected;
-    connected = status === 'connected';
-    if (connected && !was) sendNextChat();
+    if (status === 'connected') return;
+    down = true;
+    outbox.offline();
   });
-  signal.on('error', ({ action }) => action === 'chat' && chatDone());
+  signal.on('error', ({ action }) => action === 'chat' && outbox.refused());
   signal.on('joined', ({ message: { self, meeting, peers, chat: history }, resumed }) => {
     // A new identity (every link was made for the old one: start over), or back with ours: someone not
     // listed left while our socket was down, or only their socket is down (as ours was) and their media
@@ -220,6 +204,8 @@ export function createRoom(signal: SignalClient, iceServers: RTCIceServer[]): Ro
     if (gone) departed.clear();
     for (const info of peers) onPeerJoined(info, true);
     history.forEach(addChat);
+    if (down) outbox.online(new Set(history.flatMap((m) => (m.ref ? [m.ref] : []))));
+    down = false;
     events.emit('joined', { self, meeting });
   });
   signal.on('peer-joined', (info) => onPeerJoined(info));
@@ -243,7 +229,7 @@ export function createRoom(signal: SignalClient, iceServers: RTCIceServer[]): Ro
     (participants.get(from) ?? add(from, null, false)).link.receive(data);
   });
   signal.on('chat', (message) => {
-    if (message.mine && message.text === sending[0]) chatDone();
+    if (message.mine) outbox.answered(message.ref);
     if (addChat(message)) events.emit('chat', message);
   });
 
@@ -259,7 +245,7 @@ export function createRoom(signal: SignalClient, iceServers: RTCIceServer[]): Ro
       signal.leave();
       for (const link of links()) link.close();
       for (const timer of awayTimers.values()) clearTimeout(timer);
-      clearTimeout(sendingTimer);
+      outbox.close();
       participants.clear();
       events.clear();
     },
@@ -284,8 +270,7 @@ export function createRoom(signal: SignalClient, iceServers: RTCIceServer[]): Ro
       const trimmed = text.trim();
       if (!trimmed) return 'Type a message first.';
       if (trimmed.length > MAX_CHAT_LENGTH) return `A message has at most ${MAX_CHAT_LENGTH} characters.`;
-      if (sending.push(trimmed) === 1) sendNextChat();
-      events.emit('sending', sending);
+      outbox.add(trimmed);
       return null;
     },
 

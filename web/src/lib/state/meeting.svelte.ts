@@ -229,6 +229,7 @@ export function createMeeting(initialCode: string | null, deps: MeetingDeps): Me
     views.clear();
     announced.clear();
     participants = [];
+    sending = []; // what had not gone out by now never will
     unread = 0;
     panel = null;
     status = 'idle';
