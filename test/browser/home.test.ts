@@ -31,6 +31,21 @@ describe('home and sign-in', () => {
     await context.close();
   });
 
+  it('stays on the site when the sign-in page was reached with Back', async () => {
+    const account = await registerAccount(suite.stack, 'Noa');
+    const { context, page } = await suite.participant();
+    await page.goto('/signin');
+    await page.getByRole('link', { name: 'Meshmeet' }).click();
+    await page.waitForURL((url) => url.pathname === '/');
+    await page.goBack();
+    await page.getByLabel('Email').fill(account.email);
+    await page.getByLabel('Password').fill(account.password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
+    await page.waitForURL((url) => url.origin === new URL(suite.stack.url).origin && url.pathname === '/');
+    await context.close();
+  });
+
   it('sends someone already signed in on from the sign-in page, and gives the focus to "Sign in" on signing out', async () => {
     const account = await registerAccount(suite.stack, 'Ivo');
     const { context, page } = await suite.participant();
