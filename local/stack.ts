@@ -3,7 +3,8 @@
 //   /            web client (SPA fallback)      /config.json   {apiUrl:"/api", wsUrl:"/ws", iceServers}
 //   /api/...     HTTP API                       /ws            WebSocket API
 //   /local/@connections/{id}                    management API the handlers post through (only they may:
-//                                               signed, from loopback, to 127.0.0.1)
+//                                               signed with this process's key, from loopback, to 127.0.0.1)
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
@@ -45,6 +46,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     TABLE_NAME,
     DYNAMODB_ENDPOINT: dynamo.endpoint,
     BCRYPT_COST: String(options.bcryptCost ?? 10),
+    // The handlers sign their @connections requests with it (see WebSocketGateway.handleManagement).
+    LOCAL_MANAGEMENT_KEY: process.env.LOCAL_MANAGEMENT_KEY || randomBytes(12).toString('hex'),
     ...options.environment,
   });
 

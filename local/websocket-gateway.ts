@@ -226,9 +226,9 @@ export class WebSocketGateway {
       res.end(JSON.stringify({ message }));
     };
     // On AWS only a caller with IAM rights may post to a client. Here: only our own handlers, which run in
-    // this process and sign as the SDK does. Not a page in a browser (its Host is its own site's name, even
-    // when a rebinding DNS points it at this machine), nor another machine when the stack listens beyond
-    // loopback.
+    // this process and sign with its key (LOCAL_MANAGEMENT_KEY, made at start), from loopback, to the
+    // loopback address they are given. Not a page in a browser (its Host is its own site's name, even when
+    // a rebinding DNS points it at this machine), nor another machine, even through a proxy on this one.
     if (!fromOwnHandlers(req)) {
       error(403, 'ForbiddenException', 'Only the handlers of this local stack may use @connections');
       return true;
@@ -318,9 +318,10 @@ function headerMap(req: IncomingMessage): Record<string, string> {
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
 
-/** A signed request (as the SDK sends) from this machine, to the loopback address handlers are given. */
+/** A request signed with this process's key, from this machine, to the loopback address handlers are given. */
 function fromOwnHandlers(req: IncomingMessage): boolean {
-  const host = /^127\.0\.0\.1:\d+$/.test(req.headers.host ?? '');
-  const signed = /^AWS4-HMAC-SHA256 Credential=/.test(req.headers.authorization ?? '');
+  const key = process.env.LOCAL_MANAGEMENT_KEY;
+  const host = /^127\.0\.0\.1(:\d+)?$/.test(req.headers.host ?? '');
+  const signed = !!key && (req.headers.authorization ?? '').startsWith(`AWS4-HMAC-SHA256 Credential=${key}/`);
   return host && signed && LOOPBACK.test(req.socket.remoteAddress ?? '');
 }

@@ -12,7 +12,8 @@ const management = () =>
   new ApiGatewayManagementApiClient({
     endpoint: `${local.url}/local`,
     region: 'local',
-    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    // The key the local stack made for its handlers: @connections takes no other.
+    credentials: { accessKeyId: process.env.LOCAL_MANAGEMENT_KEY!, secretAccessKey: 'x' },
   });
 
 describe('@connections', () => {
@@ -58,16 +59,23 @@ describe('@connections', () => {
     client.close();
   });
 
-  it('refuses a request that is not from the handlers: unsigned, or for another host name', async () => {
+  it('refuses a request that is not from the handlers: unsigned, signed with another key, or for another host name', async () => {
     const { token } = await local.guest();
     const before = new Set(local.stack.gateway.connectionIds());
     const client = await local.connect(token);
     const id = local.stack.gateway.connectionIds().find((c) => !before.has(c))!;
     const url = `${local.url}/local/@connections/${encodeURIComponent(id)}`;
-    const signed = { authorization: 'AWS4-HMAC-SHA256 Credential=local/20260101/local/execute-api/aws4_request' };
+    const signed = { authorization: `AWS4-HMAC-SHA256 Credential=${process.env.LOCAL_MANAGEMENT_KEY}/20260101/local/execute-api/aws4_request` };
     const unsigned = await fetch(url, { method: 'POST', body: '{"type":"chat","name":"Host"}' });
     expect(unsigned.status).toBe(403);
     expect(unsigned.headers.get('x-amzn-errortype')).toBe('ForbiddenException');
+    // Signed, but not with this stack's key (what anyone could send through a proxy on this machine).
+    const guessed = await fetch(url, {
+      method: 'POST',
+      body: '{"type":"chat","name":"Host"}',
+      headers: { authorization: 'AWS4-HMAC-SHA256 Credential=local/20260101/local/execute-api/aws4_request' },
+    });
+    expect(guessed.status).toBe(403);
     // A page whose DNS rebinds to this machine sends its own name as the Host (fetch cannot set it: node:http can).
     const { request } = await import('node:http');
     const rebound = await new Promise<number>((resolve, reject) => {
@@ -83,7 +91,7 @@ describe('@connections', () => {
     const res = await fetch(`${local.url}/local/@connections/%E0%A4%A`, {
       method: 'POST',
       body: '{}',
-      headers: { authorization: 'AWS4-HMAC-SHA256 Credential=local/20260101/local/execute-api/aws4_request' },
+      headers: { authorization: `AWS4-HMAC-SHA256 Credential=${process.env.LOCAL_MANAGEMENT_KEY}/20260101/local/execute-api/aws4_request` },
     });
     expect(res.status).toBe(400);
     expect(res.headers.get('x-amzn-errortype')).toBe('BadRequestException');

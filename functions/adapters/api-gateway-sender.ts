@@ -2,6 +2,7 @@
 // means the socket is gone (its $disconnect may never come): reported as 'gone' so the domain can clean up.
 import { ApiGatewayManagementApiClient, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import type { MessageSender, SendResult } from '../domain/ports.js';
+import { env } from './env.js';
 
 const clients = new Map<string, ApiGatewayManagementApiClient>();
 
@@ -23,7 +24,7 @@ export class ApiGatewaySender implements MessageSender {
       const local = endpoint.startsWith('http://');
       client = new ApiGatewayManagementApiClient({
         endpoint,
-        ...(local ? { region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+        ...(local ? { region: 'local', credentials: { accessKeyId: env.localManagementKey() ?? 'local', secretAccessKey: 'local' } } : {}),
       });
       clients.set(endpoint, client);
     }

@@ -24,6 +24,8 @@ export const env = {
   },
   /** Only the local stack sets this: dynalite's address. On AWS the SDK finds DynamoDB itself. */
   dynamoEndpoint: () => read('DYNAMODB_ENDPOINT'),
+  /** Only the local stack sets this: the key its @connections API takes from the handlers (IAM's stand-in). */
+  localManagementKey: () => read('LOCAL_MANAGEMENT_KEY'),
   bcryptCost: () => number('BCRYPT_COST', 10, 4, 15),
   tokenTtlSeconds: () => number('TOKEN_TTL_SECONDS', 12 * 3600, 60, 30 * 24 * 3600),
   // A video mesh sends one stream per other person: past ~8 an ordinary uplink gives out.
