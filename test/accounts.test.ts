@@ -38,6 +38,18 @@ describe('accounts', () => {
     expect((await login('correct horse')).status).toBe(200);
   });
 
+  it('checks no more passwords in a burst than one at a time would', async () => {
+    const account = await local.account('Burst');
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => local.api('POST', '/auth/login', { email: account.user.email, password: `guess-${i}-guess` })),
+    );
+    const checked = answers.filter((a) => a.status === 401).length;
+    // Five free attempts, then the account waits: the other fifteen are refused unchecked.
+    expect(checked).toBeGreaterThan(0);
+    expect(checked).toBeLessThanOrEqual(5);
+    expect(answers.filter((a) => a.status === 429)).toHaveLength(20 - checked);
+  });
+
   it('waits twice as long after each further wrong password, up to 15 minutes', () => {
     const after = (failedSignIns: number) => nextAttemptAt({ failedSignIns, lastFailedSignInAt: 0 }) / 1000;
     expect([0, 4, 5, 6, 7, 9, 10, 11, 50].map(after)).toEqual([0, 0, 30, 60, 120, 480, 900, 900, 900]);

@@ -61,20 +61,22 @@ export class DynamoStore implements AccountStore, MeetingStore, SignallingStore,
   }
 
   async findAccount(email: string): Promise<Account | undefined> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.account(email) }));
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: keys.account(email), ConsistentRead: true }),
+    );
     return strip<Account>(Item);
   }
 
-  async recordFailedSignIn(email: string, at: number): Promise<void> {
-    await this.#conditional(() =>
+  countSignInAttempt(email: string, seen: number, at: number): Promise<boolean> {
+    return this.#conditional(() =>
       this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: keys.account(email),
-          UpdateExpression: 'ADD failedSignIns :one SET lastFailedSignInAt = :at',
-          // Never a new item: an account deleted meanwhile stays deleted.
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':one': 1, ':at': at },
+          UpdateExpression: 'SET failedSignIns = :next, lastFailedSignInAt = :at',
+          // Never a new item (an account deleted meanwhile stays deleted), and only over the count we read.
+          ConditionExpression: 'attribute_exists(pk) AND (failedSignIns = :seen OR attribute_not_exists(failedSignIns))',
+          ExpressionAttributeValues: { ':seen': seen, ':next': seen + 1, ':at': at },
         }),
       ),
     );

@@ -39,9 +39,11 @@ export function nextAttemptAt(account: Pick<Account, 'failedSignIns' | 'lastFail
 
 const tooManyAttempts = (waitMs: number) => {
   const seconds = Math.ceil(waitMs / 1000);
-  const wait = seconds < 90 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`;
+  const wait = seconds < 90 ? `${seconds} second${seconds === 1 ? '' : 's'}` : `${Math.ceil(seconds / 60)} minutes`;
   return new DomainError('too-many-attempts', `Too many wrong passwords for this account. Try again in ${wait}.`);
 };
+const tooManyAtOnce = () =>
+  new DomainError('too-many-attempts', 'Too many sign-in attempts for this account at once. Try again in a moment.');
 
 export class Accounts {
   constructor(
@@ -63,17 +65,29 @@ export class Accounts {
 
   async login(req: LoginRequest): Promise<AuthResponse> {
     const email = req.email.trim();
-    const account = await this.store.findAccount(email);
-    const now = this.clock.now();
-    // Refused before the password is even compared: a right guess must not show while the wait lasts.
-    if (account && nextAttemptAt(account) > now) throw tooManyAttempts(nextAttemptAt(account) - now);
+    const account = await this.#countAttempt(email);
     const ok = await bcrypt.compare(req.password, account?.passwordHash ?? (await this.#dummy()));
-    if (!account || !ok) {
-      if (account) await this.store.recordFailedSignIn(email, now);
-      throw new DomainError('invalid-credentials', 'Wrong email or password.');
-    }
-    if (account.failedSignIns) await this.store.clearFailedSignIns(email);
+    if (!account || !ok) throw new DomainError('invalid-credentials', 'Wrong email or password.');
+    await this.store.clearFailedSignIns(email); // it was counted as wrong until now
     return this.#session({ id: account.userId, name: account.name, email: account.email, guest: false });
+  }
+
+  /**
+   * The account, once this attempt is counted: as a wrong one until its password proves right. Counted
+   * first, with a write conditional on the count read, so that of attempts made at the same moment one goes
+   * ahead per count: a burst cannot try more passwords than one at a time would. Refused (before the
+   * password is compared: a right guess must not show) while the account must wait.
+   */
+  async #countAttempt(email: string): Promise<Account | undefined> {
+    for (let tries = 0; tries < 3; tries++) {
+      const account = await this.store.findAccount(email);
+      if (!account) return undefined;
+      const now = this.clock.now();
+      const next = nextAttemptAt(account);
+      if (next > now) throw tooManyAttempts(next - now);
+      if (await this.store.countSignInAttempt(email, account.failedSignIns ?? 0, now)) return account;
+    }
+    throw tooManyAtOnce();
   }
 
   #dummy(): Promise<string> {

@@ -88,9 +88,13 @@ export interface MeetingSnapshot {
 export interface AccountStore {
   /** Creates the account unless one exists for this email (any case); returns false when taken. */
   createAccount(account: Account): Promise<boolean>;
+  /** A strongly consistent read: the count of wrong passwords must be the latest. */
   findAccount(email: string): Promise<Account | undefined>;
-  /** Counts a wrong password (one atomic increment: attempts at the same moment all count). */
-  recordFailedSignIn(email: string, at: number): Promise<void>;
+  /**
+   * Counts a sign-in attempt before its password is checked: sets failedSignIns to `seen + 1`, only if it is
+   * still `seen` (no other attempt counted meanwhile). False when another got there first.
+   */
+  countSignInAttempt(email: string, seen: number, at: number): Promise<boolean>;
   clearFailedSignIns(email: string): Promise<void>;
 }
 
