@@ -7,6 +7,7 @@ const setupFiles = ['local/quiet-sdk-warning.ts'];
 
 export default defineConfig({
   test: {
+    globalSetup: ['test/support/kit-sync.ts'],
     reporters: process.env.CI ? ['default', ['json', { outputFile: '.build/test-results.json' }]] : ['default'],
     projects: [
       {

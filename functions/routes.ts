@@ -86,7 +86,7 @@ export const handlerAccess: Readonly<Record<string, HandlerAccess>> = {
   'ws-leave': { table: [...relay, 'PutItem'], postsToConnections: true },
   'ws-ping': { table: [], postsToConnections: true },
   'http-register': { table: ['GetItem', 'PutItem'], postsToConnections: false },
-  'http-login': { table: ['GetItem', 'PutItem'], postsToConnections: false },
+  'http-login': { table: ['GetItem', 'PutItem', 'UpdateItem'], postsToConnections: false },
   'http-guest': { table: ['GetItem', 'PutItem'], postsToConnections: false },
   'http-refresh': { table: ['GetItem'], postsToConnections: false },
   'http-create-meeting': { table: ['GetItem', 'PutItem'], postsToConnections: false },
