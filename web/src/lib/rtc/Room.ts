@@ -57,7 +57,6 @@ export interface Room {
 export const AWAY_GRACE_MS = 60_000;
 const LOST_RESYNC_GAP_MS = 3000;
 
-
 export function createRoom(signal: SignalClient, iceServers: RTCIceServer[]): Room {
   const events = createEmitter<RoomEvents>();
   let selfId: string | null = null;
