@@ -14,7 +14,7 @@ interface Outgoing {
 }
 
 export interface ChatOutbox {
-  /** What waits or is on its way, oldest first: shown as sending. */
+  /** What waits or is on its way, oldest first: shown as sending. A new list on each read. */
   readonly texts: readonly string[];
   add(text: string): void;
   /** The server is back with the message named `ref`: stored. */

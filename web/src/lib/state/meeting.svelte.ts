@@ -147,7 +147,7 @@ export function createMeeting(initialCode: string | null, deps: MeetingDeps): Me
       if (phase === 'in-room') toasts.show(`${info.name} joined`);
     };
     current.on('status', (next) => (status = next));
-    current.on('sending', (texts) => (sending = [...texts]));
+    current.on('sending', (texts) => (sending = texts)); // a fresh list each time (ChatOutbox.texts)
     current.on('joined', (joined) => {
       chat = [...current.chat]; // the history the server sent, and what came while our socket was down
       self = joined.self;
