@@ -2,6 +2,7 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vite';
 import { kitNamespaceFix } from './kit-namespace-fix.js';
+import { terserPass } from './terser-pass.js';
 
 interface ModuleGraph {
   getModuleInfo(id: string): { importers: readonly string[] } | null;
@@ -41,7 +42,7 @@ function sharedChunk(id: string, graph: ModuleGraph): string | null {
 }
 
 export default defineConfig({
-  plugins: [kitNamespaceFix(), sveltekit()],
+  plugins: [kitNamespaceFix(), sveltekit(), terserPass()],
   build: {
     rolldownOptions: {
       // The timing report is for bundler work; on every `npm start` it is noise.
