@@ -153,6 +153,29 @@ describe('accounts', () => {
     expect((await local.api('POST', '/auth/login', { email, password })).status).toBe(200);
   });
 
+  it('signs in with a password typed as other code points for the same letters (NFKC)', async () => {
+    // "e" + combining acute, as some keyboards send it; then "é" as one character, as most do.
+    const email = `nfkc-${Date.now()}@example.com`;
+    expect((await local.api('POST', '/auth/register', { email, password: 'cafe\u0301 au lait', name: 'Ly' })).status).toBe(201);
+    expect((await local.api('POST', '/auth/login', { email, password: 'caf\u00e9 au lait' })).status).toBe(200);
+    expect((await local.api('POST', '/auth/login', { email, password: 'cafe au lait' })).status).toBe(401);
+  });
+
+  it('still signs in an account whose password was hashed as typed, before normalising', async () => {
+    const email = `typed-${Date.now()}@example.com`;
+    const password = 'cafe\u0301 au lait';
+    await services.store().createAccount({ userId: 'u_typed', email, name: 'Typed', passwordHash: await bcrypt.hash(password, 4), createdAt: 0 });
+    expect((await local.api('POST', '/auth/login', { email, password })).status).toBe(200);
+  });
+
+  it('counts the 72 bytes in the normalised form, which some characters lengthen', async () => {
+    // U+FDFA is 3 bytes as typed and 33 after NFKC: 17 bytes sent, 107 hashed.
+    const email = `long-${Date.now()}@example.com`;
+    const reg = await local.api('POST', '/auth/register', { email, password: `abcdefgh${'\uFDFA'.repeat(3)}`, name: 'X' });
+    expect(reg.status).toBe(400);
+    expect(reg.body.error.message).toMatch(/at most 72/);
+  });
+
   it('stores nothing for a refused registration', async () => {
     const email = `refused-${Date.now()}@example.com`;
     await local.api('POST', '/auth/register', { email, password: 'short', name: 'X' });

@@ -2,6 +2,7 @@
 // unique regardless of case (stored lower-cased, shown as typed).
 import bcrypt from 'bcryptjs';
 import type { AuthResponse, GuestRequest, LoginRequest, RegisterRequest, User } from '../protocol/index.js';
+import { passwordForm } from '../protocol/text.js';
 import { DomainError } from './errors.js';
 import { newId } from './ids.js';
 import type { Account, AccountStore, Clock } from './ports.js';
@@ -55,7 +56,7 @@ export class Accounts {
 
   async register(req: RegisterRequest): Promise<AuthResponse> {
     const email = req.email.trim();
-    const passwordHash = await bcrypt.hash(req.password, this.bcryptCost);
+    const passwordHash = await bcrypt.hash(passwordForm(req.password), this.bcryptCost);
     const account = { userId: newId('u_'), email, name: req.name, passwordHash, createdAt: this.clock.now() };
     if (!(await this.store.createAccount(account))) {
       throw new DomainError('email-taken', 'An account with this email already exists. Sign in instead.');
@@ -66,7 +67,7 @@ export class Accounts {
   async login(req: LoginRequest): Promise<AuthResponse> {
     const email = req.email.trim();
     const account = await this.#countAttempt(email);
-    const ok = await bcrypt.compare(req.password, account?.passwordHash ?? (await this.#dummy()));
+    const ok = await this.#passwordMatches(req.password, account?.passwordHash ?? (await this.#dummy()));
     if (!account || !ok) throw new DomainError('invalid-credentials', 'Wrong email or password.');
     await this.store.clearFailedSignIns(email); // it was counted as wrong until now
     return this.#session({ id: account.userId, name: account.name, email: account.email, guest: false });
@@ -88,6 +89,12 @@ export class Accounts {
       if (await this.store.countSignInAttempt(email, account.failedSignIns ?? 0, now)) return account;
     }
     throw tooManyAtOnce();
+  }
+
+  /** Also as typed: an account made before passwords were normalised was hashed that way. */
+  async #passwordMatches(password: string, hash: string): Promise<boolean> {
+    const normal = passwordForm(password);
+    return (await bcrypt.compare(normal, hash)) || (normal !== password && (await bcrypt.compare(password, hash)));
   }
 
   #dummy(): Promise<string> {

@@ -9,7 +9,7 @@ import {
   MIN_PASSWORD_LENGTH,
 } from './limits.js';
 import { body } from './objects.js';
-import { shownText, utf8Bytes } from './text.js';
+import { passwordForm, shownText, utf8Bytes } from './text.js';
 
 const name = v.pipe(
   v.string(),
@@ -19,9 +19,10 @@ const name = v.pipe(
   ...shownText('A name'),
 );
 const email = v.pipe(v.string(), v.trim(), v.maxLength(MAX_EMAIL_LENGTH, 'That email address is too long.'), v.email('Enter a valid email address.'));
-// bcrypt reads only the first 72 bytes: anything a user typed past them would be silently ignored.
+// bcrypt reads only the first 72 bytes: anything a user typed past them would be silently ignored. Counted
+// in the form the password is hashed in.
 const passwordFits = v.check(
-  (password: string) => utf8Bytes(password) <= MAX_PASSWORD_LENGTH,
+  (password: string) => utf8Bytes(passwordForm(password)) <= MAX_PASSWORD_LENGTH,
   `A password has at most ${MAX_PASSWORD_LENGTH} characters (fewer with accented letters or emoji, which take more room).`,
 );
 const password = v.pipe(

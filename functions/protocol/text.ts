@@ -30,5 +30,13 @@ export function shorten(text: string, max = 40): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
+/**
+ * The form a password is hashed and measured in. The same typed password can reach us as different code
+ * points: one keyboard sends "é" as one character, another (Vietnamese on Windows, some phone keyboards) as
+ * "e" plus a combining accent, and a password manager keeps whichever it saw. NFKC makes them one, as NIST
+ * SP 800-63B advises. A few characters grow under it (U+FDFA is 3 bytes, then 33).
+ */
+export const passwordForm = (password: string): string => password.normalize('NFKC');
+
 /** UTF-8 bytes, as bcrypt counts a password. */
 export const utf8Bytes = (text: string): number => new TextEncoder().encode(text).length;
