@@ -82,7 +82,7 @@ export const handlerAccess: Readonly<Record<string, HandlerAccess>> = {
   'ws-default': { table: [], postsToConnections: true },
   'ws-join': { table: [...relay, 'PutItem', 'UpdateItem'], postsToConnections: true },
   'ws-signal': { table: [...relay, 'BatchGetItem'], postsToConnections: true },
-  'ws-chat': { table: [...relay, 'PutItem'], postsToConnections: true },
+  'ws-chat': { table: [...relay, 'PutItem', 'UpdateItem'], postsToConnections: true },
   'ws-leave': { table: [...relay, 'PutItem'], postsToConnections: true },
   'ws-ping': { table: [], postsToConnections: true },
   'http-register': { table: ['GetItem', 'PutItem'], postsToConnections: false },

@@ -1,7 +1,15 @@
 // The WebSocket protocol end to end: real sockets -> local API Gateway -> handlers -> dynalite -> @connections.
 import { describe, expect, it } from 'vitest';
 import { services } from '../functions/adapters/services.js';
-import { CHAT_HISTORY_BYTES, MAX_CHAT_LENGTH, MAX_FRAME_BYTES, MAX_MESSAGE_BYTES, MAX_SIGNAL_DATA_BYTES } from '../functions/protocol/index.js';
+import {
+  CHAT_HISTORY_BYTES,
+  CHAT_MESSAGES_PER_WINDOW,
+  CHAT_WINDOW_MS,
+  MAX_CHAT_LENGTH,
+  MAX_FRAME_BYTES,
+  MAX_MESSAGE_BYTES,
+  MAX_SIGNAL_DATA_BYTES,
+} from '../functions/protocol/index.js';
 import { dynamoFault } from './support/dynamo-fault.js';
 import { HandshakeRefused } from './support/socket-client.js';
 import { useLocalStack } from './support/local-stack.js';
@@ -27,6 +35,12 @@ async function until(check: () => Promise<boolean>): Promise<void> {
 }
 
 const jsonBytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value));
+
+/** Waits for a fresh chat window if this one ends within 3 s, so that a test's messages all fall in one. */
+async function startOfChatWindow(): Promise<void> {
+  const left = CHAT_WINDOW_MS - (Date.now() % CHAT_WINDOW_MS);
+  if (left < 3000) await new Promise((r) => setTimeout(r, left + 10));
+}
 
 describe('handshake', () => {
   it.each([
@@ -397,6 +411,42 @@ describe('chat', () => {
     const late = await local.joined(code, 'Late');
     expect(late.joined.chat.at(-1)!.ref).toBeUndefined();
     for (const c of [a.client, b.client, again, late.client]) c.close();
+  });
+
+  it(`refuses a seat's chat past ${CHAT_MESSAGES_PER_WINDOW} messages in ${CHAT_WINDOW_MS / 1000} s, stores none of it, and holds no one else up`, async () => {
+    const { code, a, b } = await meetingWithTwo();
+    await startOfChatWindow();
+    for (let i = 0; i < CHAT_MESSAGES_PER_WINDOW; i++) {
+      a.client.send({ action: 'chat', text: `line ${i}` });
+      await b.client.next('chat', (m) => m.text === `line ${i}`);
+    }
+    a.client.send({ action: 'chat', text: 'one too many' });
+    const refused = await a.client.next('error', (m) => m.action === 'chat');
+    expect(refused).toMatchObject({ code: 'too-many-messages', message: 'You are sending messages too quickly. Wait a few seconds, then send again.' });
+    await b.client.nothing('chat', 100);
+    b.client.send({ action: 'chat', text: 'I can still talk' });
+    await a.client.next('chat', (m) => m.text === 'I can still talk');
+    const { chat } = await services.store().readMeeting(code, 50);
+    expect(chat.map((m) => m.text)).not.toContain('one too many');
+    expect(chat).toHaveLength(CHAT_MESSAGES_PER_WINDOW + 1);
+    a.client.close();
+    b.client.close();
+  });
+
+  it('lets no more through from a burst sent at once than one at a time would', async () => {
+    const { code, a, b } = await meetingWithTwo();
+    await startOfChatWindow();
+    const burst = CHAT_MESSAGES_PER_WINDOW + 10;
+    for (let i = 0; i < burst; i++) a.client.send({ action: 'chat', text: `burst ${i}` });
+    // Frames are taken in order: once the pong is back, every message has reached its handler.
+    a.client.send({ action: 'ping' });
+    await a.client.next('pong');
+    await local.stack.gateway.settle();
+    const { chat } = await services.store().readMeeting(code, 50);
+    expect(chat.length).toBeLessThanOrEqual(CHAT_MESSAGES_PER_WINDOW);
+    expect(chat.length).toBeGreaterThan(0);
+    a.client.close();
+    b.client.close();
   });
 
   it('hands a joiner only the newest chat that fits in its byte budget, however the text escapes', async () => {

@@ -148,6 +148,26 @@ export class DynamoStore implements AccountStore, MeetingStore, SignallingStore,
     await this.db.send(new PutCommand({ TableName: this.table, Item: participantItem(participant) }));
   }
 
+  countChat(seat: Participant, window: number, sent: number): Promise<boolean> {
+    const counted = seat.chatWindow === undefined ? 'attribute_not_exists(chatWindow)' : 'chatWindow = :seenWindow AND chatSent = :seenSent';
+    return this.#conditional(() =>
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.participant(seat.meeting, seat.peerId),
+          UpdateExpression: 'SET chatWindow = :window, chatSent = :sent',
+          ConditionExpression: `attribute_exists(pk) AND connectionId = :c AND ${counted}`,
+          ExpressionAttributeValues: {
+            ':window': window,
+            ':sent': sent,
+            ':c': seat.connectionId,
+            ...(seat.chatWindow === undefined ? {} : { ':seenWindow': seat.chatWindow, ':seenSent': seat.chatSent ?? 0 }),
+          },
+        }),
+      ),
+    );
+  }
+
   async saveHistory(history: HistoryRecord): Promise<void> {
     await this.db.send(new PutCommand({ TableName: this.table, Item: historyItem(history) }));
   }

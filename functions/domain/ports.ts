@@ -35,6 +35,9 @@ export interface Participant {
    * people. Absent on seats written before it existed: joinedAt then.
    */
   admittedAt?: number;
+  /** Chat sent from this seat: in which CHAT_WINDOW_MS window (its number since the epoch), and how many. */
+  chatWindow?: number;
+  chatSent?: number;
   /** Epoch seconds after which the record is stale (DynamoDB TTL deletes it later). */
   expiresAt: number;
 }
@@ -115,6 +118,11 @@ export interface SignallingStore {
   getParticipant(meeting: string, peerId: string): Promise<Participant | undefined>;
   /** Writes (or, for a resumed peer id, moves) a participant's seat. */
   addParticipant(participant: Participant): Promise<void>;
+  /**
+   * Records that `seat` sent its `sent`th chat message of `window`: only over the seat as read (same socket,
+   * same count) and never as a new item. False when the seat changed or went meanwhile.
+   */
+  countChat(seat: Participant, window: number, sent: number): Promise<boolean>;
   /** One strongly consistent query over the meeting: record, participants, last `chatLimit` messages. */
   readMeeting(code: string, chatLimit: number): Promise<MeetingSnapshot>;
   /** Adds or refreshes a line of an account's meeting history. */

@@ -2,7 +2,14 @@
 // and what the others are told when someone leaves or vanishes. Knows nothing of AWS: it works through
 // a SignallingStore (DynamoDB) and a MessageSender (API Gateway's @connections).
 import type { ChatAction, ChatMessage, JoinAction, PeerInfo, ServerMessage, SignalAction } from '../protocol/index.js';
-import { CHAT_HISTORY_BYTES, CHAT_HISTORY_SIZE, MAX_CONNECTION_MS, MAX_SIGNAL_DATA_BYTES } from '../protocol/index.js';
+import {
+  CHAT_HISTORY_BYTES,
+  CHAT_HISTORY_SIZE,
+  CHAT_MESSAGES_PER_WINDOW,
+  CHAT_WINDOW_MS,
+  MAX_CONNECTION_MS,
+  MAX_SIGNAL_DATA_BYTES,
+} from '../protocol/index.js';
 import { DomainError, meetingNotFound } from './errors.js';
 import { meetingOfPeer, newId, newPeerId } from './ids.js';
 import { normalizeCode } from './meetings.js';
@@ -31,6 +38,8 @@ const CHAT_LIFETIME_S = 30 * 24 * 3600;
 const RECORD_LIFETIME_S = MAX_CONNECTION_MS / 1000 + 300;
 
 const notInMeeting = () => new DomainError('not-in-meeting', 'Join a meeting first.');
+const tooManyMessages = () =>
+  new DomainError('too-many-messages', 'You are sending messages too quickly. Wait a few seconds, then send again.');
 const peerNotFound = () => new DomainError('peer-not-found', 'That participant is not in your meeting.');
 const alreadyInMeeting = () =>
   new DomainError('already-in-meeting', 'This connection is already in a meeting. Leave it before joining another.');
@@ -155,8 +164,7 @@ export class Signalling {
     // The seat, not just the socket's claim: after a renewal the old socket still speaks for its peer, but
     // not once that peer has left from the new one. (A stray signal then is dropped by the receiver, which
     // ignores peers that left; a chat message would be shown and kept.)
-    const seat = await this.store.getParticipant(connection.meeting, connection.peerId);
-    if (!seat || !this.#live(seat)) throw notInMeeting();
+    await this.#countChat(connection.meeting, connection.peerId);
     const chat = {
       meeting: connection.meeting,
       id: newId('c_', 9),
@@ -173,6 +181,23 @@ export class Signalling {
       await this.sender.send(caller.connectionId, toChatMessage(chat, caller.userId));
     }
     await Promise.all(participants.map((p) => this.#sendOrEvict(p, toChatMessage(chat, p.userId))));
+  }
+
+  /**
+   * Counts a message against its seat's allowance, or refuses it: a flood is stopped before it is stored
+   * and sent to everyone. Counted with a write conditional on the count read, so that messages sent at the
+   * same moment cannot all pass on one count.
+   */
+  async #countChat(meeting: string, peerId: string): Promise<void> {
+    for (let tries = 0; tries < 3; tries++) {
+      const seat = await this.store.getParticipant(meeting, peerId);
+      if (!seat || !this.#live(seat)) throw notInMeeting();
+      const window = Math.floor(this.clock.now() / CHAT_WINDOW_MS);
+      const sent = seat.chatWindow === window ? (seat.chatSent ?? 0) : 0;
+      if (sent >= CHAT_MESSAGES_PER_WINDOW) throw tooManyMessages();
+      if (await this.store.countChat(seat, window, sent + 1)) return;
+    }
+    throw tooManyMessages();
   }
 
   async leave(caller: Caller): Promise<void> {

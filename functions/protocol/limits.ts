@@ -31,5 +31,11 @@ export const CHAT_HISTORY_SIZE = 50;
  * each up to 6 bytes once escaped, would overflow MAX_MESSAGE_BYTES, and then nobody could join.
  */
 export const CHAT_HISTORY_BYTES = 64 * 1024;
+/**
+ * Chat one seat may send: at most this many messages in each CHAT_WINDOW_MS. Far more than anyone types
+ * (or a tab resends after a reconnect), so only a flood is refused, before it is stored and fanned out.
+ */
+export const CHAT_MESSAGES_PER_WINDOW = 20;
+export const CHAT_WINDOW_MS = 10_000;
 /** Meeting codes look like Google Meet's: abc-defg-hij. */
 export const MEETING_CODE_PATTERN = /^[a-z]{3}-[a-z]{4}-[a-z]{3}$/;

@@ -153,6 +153,7 @@ export const ERROR_CODES = [
   'not-in-meeting', // signal/chat/leave before join
   'already-in-meeting', // join again on a socket that has not left
   'peer-not-found', // signal to someone not in your meeting
+  'too-many-messages', // chat past CHAT_MESSAGES_PER_WINDOW
   'internal',
 ] as const;
 export type SocketErrorCode = (typeof ERROR_CODES)[number];
