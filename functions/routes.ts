@@ -1,5 +1,6 @@
 // The one route table. The local gateway (local/) and the CDK stack (infra/) both read it, so a route
 // exists in both or in neither. `handler` names a module functions/handlers/<handler>.ts that exports `handler`.
+import type { KeyPrefix } from './adapters/table.js';
 
 export interface WebSocketRoute {
   /** API Gateway route key: `$connect`, `$disconnect`, `$default`, or the value of `action`. */
@@ -68,29 +69,36 @@ export type TableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 
 
 export interface HandlerAccess {
   table: readonly TableAction[];
+  /**
+   * Partitions those actions may reach, by key prefix (adapters/table.ts). The CDK stack puts them in an IAM
+   * condition, so e.g. a WebSocket handler cannot read an account's password hash even if it is tricked into asking.
+   */
+  keys: readonly KeyPrefix[];
   /** Sends to WebSocket clients through the @connections management API. */
   postsToConnections: boolean;
 }
 
-// Token checks read the signing secret (GetItem); handlers that issue tokens may create it once (PutItem).
-// Sending to a connection that is gone (410) removes it and tells its meeting: DeleteItem + Query.
+// Token checks read the signing secret (GetItem CONFIG); handlers that issue tokens may create it once (PutItem).
+// Sending to a connection that is gone (410) removes it and its seat and tells its meeting: DeleteItem + Query.
 const relay: readonly TableAction[] = ['GetItem', 'DeleteItem', 'Query'];
+const signalling: readonly KeyPrefix[] = ['CONN#', 'MEETING#'];
 export const handlerAccess: Readonly<Record<string, HandlerAccess>> = {
-  'ws-authorize': { table: ['GetItem'], postsToConnections: false },
-  'ws-connect': { table: [], postsToConnections: false },
-  'ws-disconnect': { table: relay, postsToConnections: true },
-  'ws-default': { table: [], postsToConnections: true },
-  'ws-join': { table: [...relay, 'PutItem', 'UpdateItem'], postsToConnections: true },
-  'ws-signal': { table: [...relay, 'BatchGetItem'], postsToConnections: true },
-  'ws-chat': { table: [...relay, 'PutItem', 'UpdateItem'], postsToConnections: true },
-  'ws-leave': { table: [...relay, 'PutItem'], postsToConnections: true },
-  'ws-ping': { table: [], postsToConnections: true },
-  'http-register': { table: ['GetItem', 'PutItem'], postsToConnections: false },
-  'http-login': { table: ['GetItem', 'PutItem', 'UpdateItem'], postsToConnections: false },
-  'http-guest': { table: ['GetItem', 'PutItem'], postsToConnections: false },
-  'http-refresh': { table: ['GetItem'], postsToConnections: false },
-  'http-create-meeting': { table: ['GetItem', 'PutItem'], postsToConnections: false },
-  'http-list-meetings': { table: ['GetItem', 'Query', 'BatchGetItem'], postsToConnections: false },
-  'http-get-meeting': { table: ['GetItem'], postsToConnections: false },
-  'http-ice-servers': { table: ['GetItem'], postsToConnections: false },
+  'ws-authorize': { table: ['GetItem'], keys: ['CONFIG'], postsToConnections: false },
+  'ws-connect': { table: [], keys: [], postsToConnections: false },
+  'ws-disconnect': { table: relay, keys: signalling, postsToConnections: true },
+  'ws-default': { table: [], keys: [], postsToConnections: true },
+  // Also writes the account's history line, and makes the resume key with the signing secret.
+  'ws-join': { table: [...relay, 'PutItem', 'UpdateItem'], keys: [...signalling, 'USER#', 'CONFIG'], postsToConnections: true },
+  'ws-signal': { table: [...relay, 'BatchGetItem'], keys: signalling, postsToConnections: true },
+  'ws-chat': { table: [...relay, 'PutItem', 'UpdateItem'], keys: signalling, postsToConnections: true },
+  'ws-leave': { table: [...relay, 'PutItem'], keys: signalling, postsToConnections: true },
+  'ws-ping': { table: [], keys: [], postsToConnections: true },
+  'http-register': { table: ['GetItem', 'PutItem'], keys: ['ACCOUNT#', 'CONFIG'], postsToConnections: false },
+  'http-login': { table: ['GetItem', 'PutItem', 'UpdateItem'], keys: ['ACCOUNT#', 'CONFIG'], postsToConnections: false },
+  'http-guest': { table: ['GetItem', 'PutItem'], keys: ['CONFIG'], postsToConnections: false },
+  'http-refresh': { table: ['GetItem'], keys: ['CONFIG'], postsToConnections: false },
+  'http-create-meeting': { table: ['GetItem', 'PutItem'], keys: ['MEETING#', 'USER#', 'CONFIG'], postsToConnections: false },
+  'http-list-meetings': { table: ['GetItem', 'Query', 'BatchGetItem'], keys: ['USER#', 'MEETING#', 'CONFIG'], postsToConnections: false },
+  'http-get-meeting': { table: ['GetItem'], keys: ['MEETING#'], postsToConnections: false },
+  'http-ice-servers': { table: ['GetItem'], keys: ['CONFIG'], postsToConnections: false },
 };

@@ -1,6 +1,7 @@
 // The CDK stack against the route table and the security rules of issue 4: routes come from routes.ts and
-// nothing else, each function holds exactly the permissions handlerAccess lists, the site is private behind
-// CloudFront with a strict CSP. Template tests share a few in-process synths; one test runs the real CLI.
+// nothing else, each function holds exactly the permissions handlerAccess lists (actions and partitions), the
+// site is private behind CloudFront with a strict CSP. Template tests share a few in-process synths; one test
+// runs the real CLI.
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -261,6 +262,33 @@ describe('least privilege', () => {
       const granted = statements.flatMap(actions).sort();
       expect(granted, handler).toEqual(handlerAccess[handler]!.table.map((a) => `dynamodb:${a}`).sort());
       for (const statement of statements) expect(statement.Resource, handler).toEqual({ 'Fn::GetAtt': [tableId, 'Arn'] });
+    }
+  });
+
+  // A partition is a kind of item: `PREFIX#*` all of that kind, CONFIG the one key without a '#'.
+  const leadingKeys = (handler: string) =>
+    handlerAccess[handler]!.keys.map((prefix) => (prefix === 'CONFIG' ? 'CONFIG' : `${prefix}*`)).sort();
+  const tableStatements = (handler: string) =>
+    roleStatements(plain.template, roleIdOf(fnOf(plain, handler)[1])).filter((s) => actions(s).some((a) => a.startsWith('dynamodb:')));
+
+  it('lets each function reach only the partitions handlerAccess lists (dynamodb:LeadingKeys)', () => {
+    for (const handler of allHandlers) {
+      for (const prefix of handlerAccess[handler]!.keys) expect(prefix === 'CONFIG' || prefix.endsWith('#'), prefix).toBe(true);
+      for (const statement of tableStatements(handler)) {
+        const { 'ForAllValues:StringLike': like, Null: absent, ...other } = statement.Condition ?? {};
+        expect([like?.['dynamodb:LeadingKeys']].flat().sort(), handler).toEqual(leadingKeys(handler));
+        // ForAllValues is true of a request that names no partition key, so the key must also be present.
+        expect(absent, handler).toEqual({ 'dynamodb:LeadingKeys': 'false' });
+        expect(other, handler).toEqual({});
+      }
+    }
+  });
+
+  it('keeps account items (password hashes) from the WebSocket functions, and meetings from the account ones', () => {
+    const webSocket = [webSocketAuthorizer.handler, ...webSocketRoutes.map((r) => r.handler)];
+    for (const handler of webSocket) expect(leadingKeys(handler), handler).not.toContain('ACCOUNT#*');
+    for (const handler of ['http-register', 'http-login']) {
+      expect(leadingKeys(handler).filter((k) => k === 'MEETING#*' || k === 'CONN#*'), handler).toEqual([]);
     }
   });
 

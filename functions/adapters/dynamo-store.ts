@@ -25,18 +25,28 @@ import type {
   SignallingStore,
   StoredChat,
 } from '../domain/ports.js';
+import { partitionPrefix } from './table.js';
 
 type Item = Record<string, unknown>;
 
+/** Partition of every item kind, each under its prefix: what IAM grants are written in (functions/routes.ts). */
+const partition = {
+  account: (email: string) => `${partitionPrefix.account}${email.toLowerCase()}`,
+  meeting: (code: string) => `${partitionPrefix.meeting}${code}`,
+  connection: (connectionId: string) => `${partitionPrefix.connection}${connectionId}`,
+  user: (userId: string) => `${partitionPrefix.user}${userId}`,
+  config: () => partitionPrefix.config,
+};
+
 /** Key of every item kind, in one place. */
 export const keys = {
-  account: (email: string) => ({ pk: `ACCOUNT#${email.toLowerCase()}`, sk: 'ACCOUNT' }),
-  meeting: (code: string) => ({ pk: `MEETING#${code}`, sk: 'META' }),
-  participant: (code: string, peerId: string) => ({ pk: `MEETING#${code}`, sk: `PEER#${peerId}` }),
-  chat: (code: string, at: number, id: string) => ({ pk: `MEETING#${code}`, sk: `CHAT#${String(at).padStart(15, '0')}#${id}` }),
-  connection: (connectionId: string) => ({ pk: `CONN#${connectionId}`, sk: 'CONN' }),
-  history: (userId: string, code: string) => ({ pk: `USER#${userId}`, sk: `MEETING#${code}` }),
-  secret: () => ({ pk: 'CONFIG', sk: 'TOKEN_SECRET' }),
+  account: (email: string) => ({ pk: partition.account(email), sk: 'ACCOUNT' }),
+  meeting: (code: string) => ({ pk: partition.meeting(code), sk: 'META' }),
+  participant: (code: string, peerId: string) => ({ pk: partition.meeting(code), sk: `PEER#${peerId}` }),
+  chat: (code: string, at: number, id: string) => ({ pk: partition.meeting(code), sk: `CHAT#${String(at).padStart(15, '0')}#${id}` }),
+  connection: (connectionId: string) => ({ pk: partition.connection(connectionId), sk: 'CONN' }),
+  history: (userId: string, code: string) => ({ pk: partition.user(userId), sk: `MEETING#${code}` }),
+  secret: () => ({ pk: partition.config(), sk: 'TOKEN_SECRET' }),
 };
 
 const isConditionFailure = (e: unknown) =>
@@ -116,7 +126,7 @@ export class DynamoStore implements AccountStore, MeetingStore, SignallingStore,
   async listHistory(userId: string): Promise<HistoryRecord[]> {
     const items = await this.#queryAll({
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': `USER#${userId}`, ':prefix': 'MEETING#' },
+      ExpressionAttributeValues: { ':pk': partition.user(userId), ':prefix': 'MEETING#' },
     });
     return items.map((i) => ({ userId, code: String(i.code), lastJoinedAt: Number(i.lastJoinedAt) }));
   }
@@ -182,7 +192,7 @@ export class DynamoStore implements AccountStore, MeetingStore, SignallingStore,
         new QueryCommand({
           TableName: this.table,
           KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': `MEETING#${code}` },
+          ExpressionAttributeValues: { ':pk': partition.meeting(code) },
           ScanIndexForward: false,
           ConsistentRead: true,
           Limit: chatLimit + 40,
@@ -212,8 +222,8 @@ export class DynamoStore implements AccountStore, MeetingStore, SignallingStore,
     const items = await this.#batchGet([keys.connection(connectionId), keys.participant(meeting, targetPeerId)], true);
     const find = (pk: string) => items.find((i) => i.pk === pk);
     return {
-      sender: strip<ConnectionRecord>(find(keys.connection(connectionId).pk)),
-      target: strip<Participant>(find(`MEETING#${meeting}`)),
+      sender: strip<ConnectionRecord>(find(partition.connection(connectionId))),
+      target: strip<Participant>(find(partition.meeting(meeting))),
     };
   }
 
@@ -290,7 +300,7 @@ export class DynamoStore implements AccountStore, MeetingStore, SignallingStore,
   async listParticipants(meeting: string): Promise<Participant[]> {
     const items = await this.#queryAll({
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': `MEETING#${meeting}`, ':prefix': 'PEER#' },
+      ExpressionAttributeValues: { ':pk': partition.meeting(meeting), ':prefix': 'PEER#' },
       ConsistentRead: true,
     });
     return items.map((i) => strip<Participant>(i)!);

@@ -1,10 +1,11 @@
 // The one DynamoDB table that holds everything (accounts, meetings, connections, signing secret), shaped by
-// functions/adapters/table.ts as the local stack's is. Grants are per action: exactly what routes.ts lists.
+// functions/adapters/table.ts as the local stack's is. Grants are per action and per partition-key prefix:
+// exactly what routes.ts lists.
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { tableSchema } from '../../functions/adapters/table.js';
+import { tableSchema, type KeyPrefix } from '../../functions/adapters/table.js';
 import type { TableAction } from '../../functions/routes.js';
 
 export interface DataTableProps {
@@ -30,13 +31,24 @@ export class DataTable extends Construct {
     });
   }
 
-  /** Allows exactly these actions on the table (no indexes exist, so the table ARN is the only resource). */
-  grantActions(grantee: iam.IGrantable, actions: readonly TableAction[]): void {
+  /**
+   * Allows exactly these actions on the table (no indexes exist, so the table ARN is the only resource), and
+   * only on items whose partition key begins with one of `keys`.
+   */
+  grantActions(grantee: iam.IGrantable, actions: readonly TableAction[], keys: readonly KeyPrefix[]): void {
     if (actions.length === 0) return;
+    if (keys.length === 0) throw new Error(`Table actions ${actions.join(', ')} need the key prefixes they may reach.`);
     grantee.grantPrincipal.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: actions.map((action) => `dynamodb:${action}`),
         resources: [this.table.tableArn],
+        conditions: {
+          // dynamodb:LeadingKeys is every partition key a request names: a Query's, each key of a batch. All of
+          // them must match; `PREFIX#*` is that partition kind, and CONFIG (no '#') is one exact key.
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': keys.map((prefix) => (prefix.endsWith('#') ? `${prefix}*` : prefix)) },
+          // ForAllValues also holds when a request names no partition key at all; AWS advises requiring the key.
+          Null: { 'dynamodb:LeadingKeys': 'false' },
+        },
       }),
     );
   }

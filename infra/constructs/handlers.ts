@@ -1,5 +1,5 @@
-// One function per handler module in the route table, each granted exactly the table actions routes.ts
-// lists for it. The APIs look functions up here by handler name; nothing else lists handlers.
+// One function per handler module in the route table, each granted exactly the table actions and key
+// prefixes routes.ts lists for it. The APIs look functions up here by handler name; nothing else lists handlers.
 import { join } from 'node:path';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
@@ -39,7 +39,7 @@ export class Handlers extends Construct {
         environment: props.environment,
         memorySize: MEMORY_MB[name] ?? DEFAULT_MEMORY_MB,
       }).function;
-      props.table.grantActions(fn, access.table);
+      props.table.grantActions(fn, access.table, access.keys);
       this.#functions.set(name, fn);
     }
   }

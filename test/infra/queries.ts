@@ -11,6 +11,7 @@ export interface Statement {
   Effect: string;
   Action: string | string[];
   Resource: unknown;
+  Condition?: Record<string, Record<string, string | string[]>>;
 }
 
 export function resources(template: Template, type: string): [string, Resource][] {
