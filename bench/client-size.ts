@@ -80,14 +80,16 @@ function buildBaseline(): { dir: string; files: string[] } {
     `import adapter from '@sveltejs/adapter-static';
 export default { kit: { adapter: adapter({ fallback: '200.html' }) } };`,
   );
-  // With our build-time fix to SvelteKit's client (web/kit-namespace-fix.ts) and the terser pass
-  // (web/terser-pass.ts), as the app is built.
+  // With our build-time fix to SvelteKit's client (web/kit-namespace-fix.ts), Svelte's hydration left out
+  // (web/no-hydration.ts; this app is not server-rendered either) and the terser pass (web/terser-pass.ts),
+  // as the app is built.
   writeFileSync(
     join(dir, 'vite.config.js'),
     `import { sveltekit } from '@sveltejs/kit/vite';
 import { kitNamespaceFix } from ${JSON.stringify(join(WEB, 'kit-namespace-fix.ts'))};
+import { noHydration } from ${JSON.stringify(join(WEB, 'no-hydration.ts'))};
 import { terserPass } from ${JSON.stringify(join(WEB, 'terser-pass.ts'))};
-export default { plugins: [kitNamespaceFix(), sveltekit(), terserPass()] };`,
+export default { plugins: [kitNamespaceFix(), noHydration(), sveltekit(), terserPass()] };`,
   );
   writeFileSync(join(dir, 'src/app.html'), '<!doctype html><html><head>%sveltekit.head%</head><body><div>%sveltekit.body%</div></body></html>');
   writeFileSync(join(dir, 'src/routes/+layout.ts'), 'export const ssr = false;');

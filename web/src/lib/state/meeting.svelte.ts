@@ -8,7 +8,7 @@ import { ApiError } from '$lib/api/ApiError.js';
 import { openScreen } from '$lib/rtc/DeviceManager.js';
 import { createRoom, type RemoteParticipant, type Room } from '$lib/rtc/Room.js';
 import { createSignalClient, type SignalStatus } from '$lib/rtc/SignalClient.js';
-import { ActiveSpeakerDetector } from './active-speaker.js';
+import { createActiveSpeakerDetector, type ActiveSpeakerDetector } from './active-speaker.js';
 import type { AppServices } from './app.svelte.js';
 import type { DevicesState } from './devices.svelte.js';
 import { createParticipantView, type ParticipantView } from './participant.svelte.js';
@@ -154,7 +154,7 @@ export function createMeeting(initialCode: string | null, deps: MeetingDeps): Me
       title = joined.meeting.title;
       if (phase !== 'joining') return;
       phase = 'in-room';
-      speakerTimer = setInterval(sampleSpeakers, SPEAKER_SAMPLE_MS, new ActiveSpeakerDetector());
+      speakerTimer = setInterval(sampleSpeakers, SPEAKER_SAMPLE_MS, createActiveSpeakerDetector());
       addEventListener('pagehide', onPageHide);
     });
     current.on('participant-joined', (participant) => {
