@@ -211,9 +211,11 @@ describe('a call, through the UI', () => {
     // His own message is still his, though he has a new peer id now.
     expect(await history.locator('li', { hasText: 'Hi Alice' }).locator('strong').textContent()).toBe('You');
     expect(await history.locator('li', { hasText: 'Hello <b>Bob</b>' }).locator('strong').textContent()).toBe('Alice');
-    // A long chat scrolls within the panel: the message box and the controls stay on the screen.
-    for (let i = 0; i < 25; i++) await bob.page.getByLabel('Message').fill(`line ${i}`).then(() => bob.page.keyboard.press('Enter'));
-    await history.getByText('line 24', { exact: true }).waitFor();
+    // A long chat scrolls within the panel: the message box and the controls stay on the screen. (Messages
+    // that wrap, since the server takes at most 20 a seat in 10 s.)
+    const line = (i: number) => `line ${i}: ${'the agenda for next week '.repeat(4).trim()}`;
+    for (let i = 0; i < 12; i++) await bob.page.getByLabel('Message').fill(line(i)).then(() => bob.page.keyboard.press('Enter'));
+    await history.getByText(line(11), { exact: true }).waitFor();
     const onScreen = (page: Page, name: string) =>
       page.getByRole('button', { name, exact: true }).evaluate((el) => el.getBoundingClientRect().bottom <= innerHeight);
     expect(await onScreen(bob.page, 'Leave')).toBe(true);
