@@ -158,23 +158,27 @@ export class DynamoStore implements AccountStore, MeetingStore, SignallingStore,
     await this.db.send(new PutCommand({ TableName: this.table, Item: participantItem(participant) }));
   }
 
-  countChat(seat: Participant, window: number, sent: number): Promise<boolean> {
-    const counted = seat.chatWindow === undefined ? 'attribute_not_exists(chatWindow)' : 'chatWindow = :seenWindow AND chatSent = :seenSent';
-    return this.#conditional(() =>
-      this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: keys.participant(seat.meeting, seat.peerId),
-          UpdateExpression: 'SET chatWindow = :window, chatSent = :sent',
-          ConditionExpression: `attribute_exists(pk) AND connectionId = :c AND ${counted}`,
-          ExpressionAttributeValues: {
-            ':window': window,
-            ':sent': sent,
-            ':c': seat.connectionId,
-            ...(seat.chatWindow === undefined ? {} : { ':seenWindow': seat.chatWindow, ':seenSent': seat.chatSent ?? 0 }),
-          },
-        }),
-      ),
+  async countChat(seat: Participant, window: number, max: number): Promise<boolean> {
+    const update = (expression: string, condition: string, values: Record<string, number>) =>
+      this.#conditional(() =>
+        this.db.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: keys.participant(seat.meeting, seat.peerId),
+            UpdateExpression: expression,
+            // Only the seat as it is on this socket: never a new item, nor one a resume moved elsewhere.
+            ConditionExpression: `attribute_exists(pk) AND connectionId = :c AND (${condition})`,
+            ExpressionAttributeValues: { ':c': seat.connectionId, ':w': window, ...values },
+          }),
+        ),
+      );
+    // One more in the window under way; else the first of a new one; else another message started this
+    // window between the two, and it is counted in that. Each write is atomic: none is lost to a race.
+    const addOne = () => update('SET chatSent = chatSent + :one', 'chatWindow = :w AND chatSent < :max', { ':one': 1, ':max': max });
+    return (
+      (await addOne()) ||
+      (await update('SET chatWindow = :w, chatSent = :one', 'attribute_not_exists(chatWindow) OR chatWindow < :w', { ':one': 1 })) ||
+      addOne()
     );
   }
 

@@ -119,10 +119,11 @@ export interface SignallingStore {
   /** Writes (or, for a resumed peer id, moves) a participant's seat. */
   addParticipant(participant: Participant): Promise<void>;
   /**
-   * Records that `seat` sent its `sent`th chat message of `window`: only over the seat as read (same socket,
-   * same count) and never as a new item. False when the seat changed or went meanwhile.
+   * Counts one chat message from `seat` in rate window `window` (a new window starts at 1), unless the seat
+   * has sent `max` in it already. Atomic, so messages sent at once are each counted. False when over the
+   * limit, or when the seat went or moved to another socket meanwhile.
    */
-  countChat(seat: Participant, window: number, sent: number): Promise<boolean>;
+  countChat(seat: Participant, window: number, max: number): Promise<boolean>;
   /** One strongly consistent query over the meeting: record, participants, last `chatLimit` messages. */
   readMeeting(code: string, chatLimit: number): Promise<MeetingSnapshot>;
   /** Adds or refreshes a line of an account's meeting history. */
