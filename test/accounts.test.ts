@@ -168,6 +168,21 @@ describe('accounts', () => {
     expect((await local.api('POST', '/auth/login', { email, password })).status).toBe(200);
   });
 
+  it('tries the password as typed only for accounts made before normalising, not on every odd password', async () => {
+    // Hashed as typed but marked as normalised: the as-typed password is not tried, so it does not sign in.
+    const email = `marked-${Date.now()}@example.com`;
+    const password = 'cafe\u0301 au lait';
+    await services.store().createAccount({ userId: 'u_marked', email, name: 'M', passwordHash: await bcrypt.hash(password, 4), passwordForm: 'NFKC', createdAt: 0 });
+    expect((await local.api('POST', '/auth/login', { email, password })).status).toBe(401);
+  });
+
+  it('counts the minimum length in the normalised form too', async () => {
+    // Eight code units as sent, four letters once the accents are composed.
+    const reg = await local.api('POST', '/auth/register', { email: `short-${Date.now()}@example.com`, password: 'e\u0301'.repeat(4), name: 'X' });
+    expect(reg.status).toBe(400);
+    expect(reg.body.error.message).toBe('A password has at least 8 characters.');
+  });
+
   it('counts the 72 bytes in the normalised form, which some characters lengthen', async () => {
     // U+FDFA is 3 bytes as typed and 33 after NFKC: 17 bytes sent, 107 hashed.
     const email = `long-${Date.now()}@example.com`;

@@ -57,7 +57,7 @@ export class Accounts {
   async register(req: RegisterRequest): Promise<AuthResponse> {
     const email = req.email.trim();
     const passwordHash = await bcrypt.hash(passwordForm(req.password), this.bcryptCost);
-    const account = { userId: newId('u_'), email, name: req.name, passwordHash, createdAt: this.clock.now() };
+    const account = { userId: newId('u_'), email, name: req.name, passwordHash, passwordForm: 'NFKC' as const, createdAt: this.clock.now() };
     if (!(await this.store.createAccount(account))) {
       throw new DomainError('email-taken', 'An account with this email already exists. Sign in instead.');
     }
@@ -67,7 +67,7 @@ export class Accounts {
   async login(req: LoginRequest): Promise<AuthResponse> {
     const email = req.email.trim();
     const account = await this.#countAttempt(email);
-    const ok = await this.#passwordMatches(req.password, account?.passwordHash ?? (await this.#dummy()));
+    const ok = await this.#passwordMatches(req.password, account);
     if (!account || !ok) throw new DomainError('invalid-credentials', 'Wrong email or password.');
     await this.store.clearFailedSignIns(email); // it was counted as wrong until now
     return this.#session({ id: account.userId, name: account.name, email: account.email, guest: false });
@@ -91,10 +91,15 @@ export class Accounts {
     throw tooManyAtOnce();
   }
 
-  /** Also as typed: an account made before passwords were normalised was hashed that way. */
-  async #passwordMatches(password: string, hash: string): Promise<boolean> {
+  /**
+   * Compared in the form it is hashed in; for an account made before passwords were normalised, also as
+   * typed. (Only for those: a second bcrypt on every odd password would let anyone double our work.)
+   */
+  async #passwordMatches(password: string, account: Account | undefined): Promise<boolean> {
     const normal = passwordForm(password);
-    return (await bcrypt.compare(normal, hash)) || (normal !== password && (await bcrypt.compare(password, hash)));
+    const hash = account?.passwordHash ?? (await this.#dummy());
+    if (await bcrypt.compare(normal, hash)) return true;
+    return !!account && account.passwordForm !== 'NFKC' && normal !== password && bcrypt.compare(password, hash);
   }
 
   #dummy(): Promise<string> {

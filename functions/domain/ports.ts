@@ -6,6 +6,8 @@ export interface Account {
   email: string;
   name: string;
   passwordHash: string;
+  /** 'NFKC': the password was normalised before hashing. Absent on accounts made before that: hashed as typed. */
+  passwordForm?: 'NFKC';
   createdAt: number;
   /** Wrong passwords since the last sign-in, and when the last came: they slow the next attempts. */
   failedSignIns?: number;

@@ -27,7 +27,7 @@ const passwordFits = v.check(
 );
 const password = v.pipe(
   v.string(),
-  v.minLength(MIN_PASSWORD_LENGTH, `A password has at least ${MIN_PASSWORD_LENGTH} characters.`),
+  v.check((password: string) => passwordForm(password).length >= MIN_PASSWORD_LENGTH, `A password has at least ${MIN_PASSWORD_LENGTH} characters.`),
   passwordFits,
 );
 
