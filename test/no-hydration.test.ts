@@ -77,7 +77,7 @@ describe('what only server-rendered pages need, left out', () => {
 
   it('holds because no page is rendered on the server (SvelteKit then never hydrates)', () => {
     expect(readFileSync(join(routes, '+layout.ts'), 'utf8')).toMatch(/^export const ssr = false;$/m);
-    const configs = readdirSync(routes, { recursive: true, encoding: 'utf8' }).filter((file) => /(^|[\\/])\+(page|layout)(@[^.]*)?\.[jt]s$/.test(file));
+    const configs = readdirSync(routes, { recursive: true, encoding: 'utf8' }).filter((file) => /(^|[\\/])\+(page|layout)(@[^.]*)?(\.server)?\.[jt]s$/.test(file));
     for (const file of configs) {
       const settings = [...readFileSync(join(routes, file), 'utf8').matchAll(/\bssr\s*=\s*([^;\s]+)/g)].map((match) => match[1]);
       expect(settings.every((value) => value === 'false'), file).toBe(true);

@@ -14,6 +14,7 @@ type Signal = object;
 interface RootOptions {
   target: Element;
   props: Props;
+  hydrate?: boolean;
   transformError?: unknown;
 }
 
@@ -21,7 +22,9 @@ export function asClassComponent(component: Component<Props>): new (options: Roo
   return class Root {
     $set: (props: Props) => void;
 
-    constructor({ target, props: initial, transformError }: RootOptions) {
+    constructor({ target, props: initial, hydrate, transformError }: RootOptions) {
+      // A server-rendered page would be drawn twice rather than hydrated: say so instead (no-hydration.ts).
+      if (hydrate) throw new Error('mount-root.ts cannot hydrate; a page with ssr on needs svelte/legacy back');
       const signals = new Map<string | symbol, Signal>();
       const signal = (key: string | symbol, value: unknown): Signal => {
         let found = signals.get(key);
