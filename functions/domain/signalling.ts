@@ -161,10 +161,10 @@ export class Signalling {
   async chat(caller: Caller, msg: ChatAction): Promise<void> {
     const connection = await this.store.getConnection(caller.connectionId);
     if (!seated(connection) || !this.#live(connection)) throw notInMeeting();
-    // The seat, not just the socket's claim: after a renewal the old socket still speaks for its peer, but
-    // not once that peer has left from the new one. (A stray signal then is dropped by the receiver, which
-    // ignores peers that left; a chat message would be shown and kept.)
-    await this.#countChat(connection.meeting, connection.peerId);
+    // Checked and counted on the seat, not just the socket's claim: after a renewal the old socket still
+    // speaks for its peer, but not once that peer has left from the new one. (A stray signal then is dropped
+    // by the receiver, which ignores peers that left; a chat message would be shown and kept.)
+    await this.#countChatOnSeat(connection.meeting, connection.peerId);
     const chat = {
       meeting: connection.meeting,
       id: newId('c_', 9),
@@ -183,8 +183,11 @@ export class Signalling {
     await Promise.all(participants.map((p) => this.#sendOrEvict(p, toChatMessage(chat, p.userId))));
   }
 
-  /** Counts a message against its seat's allowance, or refuses it: a flood is stopped before it is stored and sent. */
-  async #countChat(meeting: string, peerId: string): Promise<void> {
+  /**
+   * Refuses a message whose seat is gone, or that is past the seat's allowance (a flood is stopped before it
+   * is stored and sent); otherwise counts it there.
+   */
+  async #countChatOnSeat(meeting: string, peerId: string): Promise<void> {
     const seat = await this.store.getParticipant(meeting, peerId);
     if (!seat || !this.#live(seat)) throw notInMeeting();
     // Never an earlier window than the seat's: an instance whose clock runs behind must not restart the count.
